@@ -1,0 +1,30 @@
+/** @jest-config-loader esbuild-register */
+import type { Config } from "jest";
+
+const swc = [
+  "@swc/jest",
+  {
+    jsc: {
+      parser: { syntax: "typescript", decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: "es2022",
+    },
+    module: { type: "commonjs" },
+  },
+];
+
+const config: Config = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/packages", "<rootDir>/examples"],
+  testMatch: ["**/test/**/*.test.ts"],
+  transform: { "^.+\\.(t|j|mj)s$": swc as never },
+  // hyparquet-writer and friends ship ESM only: let swc turn them into CommonJS.
+  transformIgnorePatterns: ["/node_modules/(?!(hyparquet|hyparquet-writer)/)"],
+  moduleNameMapper: {
+    "^@dlt-ts/(.*)$": "<rootDir>/packages/$1/src/index.ts",
+    "^dlt-ts$": "<rootDir>/packages/dlt/src/index.ts",
+  },
+  modulePathIgnorePatterns: ["<rootDir>/packages/.*/dist/"],
+};
+
+export default config;
