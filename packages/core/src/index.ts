@@ -1,1 +1,11 @@
-export {};
+export * from "./common/dlt-exception.js";
+export * from "./schema/data-types.js";
+export * from "./schema/schema-types.js";
+export * from "./schema/schema.js";
+export * from "./schema/system-tables.js";
+export * from "./destination/capabilities.js";
+export * from "./destination/destination.js";
+export * from "./destination/exceptions.js";
+export * from "./storage/job-file-name.js";
+export * from "./storage/load-package-storage.js";
+export * from "./storage/atomic-file.js";

@@ -1,0 +1,130 @@
+import type { LoaderFileFormat, MergeStrategy, ReplaceStrategy } from "../schema/schema-types.js";
+
+export type LoaderParallelismStrategy = "parallel" | "table-sequential" | "sequential";
+
+/**
+ * What a destination can do. Every field documents its meaning and its default
+ * (see {@link defaultCapabilities}); a destination spreads the defaults and
+ * overrides what differs, so new capabilities never break third-party packages.
+ */
+export interface DestinationCapabilities {
+  /** File format the normalizer writes for this destination. Default "insert_values". */
+  preferredLoaderFileFormat: LoaderFileFormat;
+  /** Formats the destination can load. Default ["insert_values"]. */
+  supportedLoaderFileFormats: LoaderFileFormat[];
+  /** Format for files staged elsewhere before loading. Default undefined (no staging). */
+  preferredStagingFileFormat?: LoaderFileFormat;
+  /** Default []. */
+  supportedStagingFileFormats: LoaderFileFormat[];
+  /** Quotes an identifier for SQL. Default: ANSI double quotes with `"` doubled. */
+  escapeIdentifier: (identifier: string) => string;
+  /** Renders a JS value as an SQL literal. Default: ANSI single-quoted strings. */
+  escapeLiteral: (value: unknown) => string;
+  /** Folds identifiers the way the destination stores them. Default identity. */
+  casefoldIdentifier: (identifier: string) => string;
+  /** Whether `Abc` and `abc` name different objects. Default true. */
+  hasCaseSensitiveIdentifiers: boolean;
+  /** [precision, scale] of the `decimal` type. Default [38, 9]. */
+  decimalPrecision: [number, number];
+  /** [precision, scale] of the `wei` type. Default [76, 0]. */
+  weiPrecision: [number, number];
+  /** Longest table/dataset identifier. Default 127. */
+  maxIdentifierLength: number;
+  /** Longest column identifier. Default 127. */
+  maxColumnIdentifierLength: number;
+  /** Longest statement, in bytes or chars (see isMaxQueryLengthInBytes). Default 16 MiB. */
+  maxQueryLength: number;
+  /** Default true. */
+  isMaxQueryLengthInBytes: boolean;
+  /** Longest text value; 0 means unlimited. Default 0. */
+  maxTextDataTypeLength: number;
+  /** Default true. */
+  isMaxTextDataTypeLengthInBytes: boolean;
+  /** Default true. */
+  supportsTransactions: boolean;
+  /** Whether DDL can run inside a transaction. Default true. */
+  supportsDdlTransactions: boolean;
+  /** Whether one ALTER TABLE can add many columns. Default true. */
+  alterAddMultiColumn: boolean;
+  /** Whether TRUNCATE TABLE exists (else DELETE FROM). Default true. */
+  supportsTruncateCommand: boolean;
+  /** Default true. */
+  supportsCreateTableIfNotExists: boolean;
+  /** Whether numeric types take precision/scale. Default true. */
+  schemaSupportsNumericPrecision: boolean;
+  /** Fractional second digits of timestamps. Default 6. */
+  timestampPrecision: number;
+  /** Rows per INSERT ... VALUES statement. Default unlimited (Infinity). */
+  maxRowsPerInsert: number;
+  /** Bound parameters per request. Default unlimited (Infinity). */
+  maxParametersPerQuery: number;
+  /** Default ["delete-insert", "upsert"]. */
+  supportedMergeStrategies: MergeStrategy[];
+  /** Default ["truncate-and-insert", "insert-from-staging"]. */
+  supportedReplaceStrategies: ReplaceStrategy[];
+  /** Naming convention the destination asks for. Default "snake_case". */
+  namingConvention: string;
+  /** Max nesting depth of child tables; undefined = schema default. */
+  maxTableNesting?: number;
+  /** Max jobs loading at once. Default 20 (dlt's loader workers). */
+  maxParallelLoadJobs: number;
+  /** Default "parallel". */
+  loaderParallelismStrategy: LoaderParallelismStrategy;
+  /** Whether `_dlt_*` tables/columns are delivered. Default false (they are delivered). */
+  skipDltColumnsAndTables: boolean;
+}
+
+export function ansiEscapeIdentifier(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+export function ansiEscapeLiteral(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (value instanceof Date) return `'${value.toISOString()}'`;
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+export function defaultCapabilities(): DestinationCapabilities {
+  return {
+    preferredLoaderFileFormat: "insert_values",
+    supportedLoaderFileFormats: ["insert_values"],
+    preferredStagingFileFormat: undefined,
+    supportedStagingFileFormats: [],
+    escapeIdentifier: ansiEscapeIdentifier,
+    escapeLiteral: ansiEscapeLiteral,
+    casefoldIdentifier: (identifier) => identifier,
+    hasCaseSensitiveIdentifiers: true,
+    decimalPrecision: [38, 9],
+    weiPrecision: [76, 0],
+    maxIdentifierLength: 127,
+    maxColumnIdentifierLength: 127,
+    maxQueryLength: 16 * 1024 * 1024,
+    isMaxQueryLengthInBytes: true,
+    maxTextDataTypeLength: 0,
+    isMaxTextDataTypeLengthInBytes: true,
+    supportsTransactions: true,
+    supportsDdlTransactions: true,
+    alterAddMultiColumn: true,
+    supportsTruncateCommand: true,
+    supportsCreateTableIfNotExists: true,
+    schemaSupportsNumericPrecision: true,
+    timestampPrecision: 6,
+    maxRowsPerInsert: Number.POSITIVE_INFINITY,
+    maxParametersPerQuery: Number.POSITIVE_INFINITY,
+    supportedMergeStrategies: ["delete-insert", "upsert"],
+    supportedReplaceStrategies: ["truncate-and-insert", "insert-from-staging"],
+    namingConvention: "snake_case",
+    maxTableNesting: undefined,
+    maxParallelLoadJobs: 20,
+    loaderParallelismStrategy: "parallel",
+    skipDltColumnsAndTables: false,
+  };
+}
+
+/** Default capabilities overlaid with a destination's own. */
+export function capabilities(overrides: Partial<DestinationCapabilities>): DestinationCapabilities {
+  return { ...defaultCapabilities(), ...overrides };
+}

@@ -1,0 +1,96 @@
+import type { DestinationCapabilities } from "./capabilities.js";
+import type { Schema } from "../schema/schema.js";
+import type { LoadPackageStorage } from "../storage/load-package-storage.js";
+import type { TableSchema } from "../schema/schema-types.js";
+
+/** What a destination needs to know about the pipeline that uses it. */
+export interface DestinationContext {
+  pipelineName: string;
+  /** Dataset (SQL schema) name; `<pipeline_name>_dataset` by default. */
+  datasetName: string;
+  /** Pipeline working dir (`~/.dlt-ts/pipelines/<name>`). */
+  workingDir: string;
+  /** Project dir holding `.dlt/` (cwd by default). */
+  projectDir?: string;
+}
+
+/**
+ * A destination: the factory object users pass to `pipeline({ destination })`.
+ * `configure()` resolves config and credentials once per run and fails early,
+ * before any work starts, when required values are missing.
+ */
+export interface Destination {
+  /** The kind of destination: "postgres", "duckdb", "sink", ... */
+  readonly destinationType: string;
+  /** Config section under `destination.`; defaults to the type. */
+  readonly destinationName: string;
+  capabilities(): DestinationCapabilities;
+  configure(context: DestinationContext): Promise<ConfiguredDestination>;
+}
+
+export interface ConfiguredDestination {
+  readonly capabilities: DestinationCapabilities;
+  /** Where data goes, with every secret masked: shown in LoadInfo and traces. */
+  readonly location: string;
+  /** A client for one schema in the configured dataset. Callers must close() it. */
+  createClient(schema: Schema): Promise<JobClient>;
+}
+
+/** One job file of a load package, handed to `JobClient.createLoadJob`. */
+export interface LoadJobRequest {
+  loadId: string;
+  /** `<table>.<file_id>.<retry>.<format>` */
+  fileName: string;
+  /** Absolute path of the file (in started_jobs). */
+  filePath: string;
+  /** The table as the package's schema describes it. */
+  table: TableSchema;
+  /** The package's storage: jobs that deliver in batches record progress there. */
+  packages: LoadPackageStorage;
+}
+
+export interface LoadJob {
+  /**
+   * Loads the file. Throws a DestinationTerminalException (or a database
+   * terminal error) when retrying cannot help; anything else is retried.
+   */
+  run(): Promise<void>;
+}
+
+/** The table chain of a root table: the root followed by its nested tables. */
+export type TableChain = TableSchema[];
+
+/** What the loader drives for one load package. */
+export interface JobClient {
+  readonly capabilities: DestinationCapabilities;
+  /** Creates the dataset (and system tables) when missing. */
+  initializeStorage(): Promise<void>;
+  /**
+   * Brings destination tables up to the schema: `update` holds the tables and
+   * columns the package added (new tables whole, existing tables with only
+   * their new columns).
+   */
+  updateStoredSchema(update: Record<string, TableSchema>): Promise<void>;
+  createLoadJob(request: LoadJobRequest): LoadJob;
+  /**
+   * Called once every job of a table chain completed: merge and replace
+   * through staging run here. Optional.
+   */
+  completeTableChain?(loadId: string, chain: TableChain): Promise<void>;
+  /** Every job of the package is done: record the load (e.g. `_dlt_loads`). */
+  completeLoad(loadId: string): Promise<void>;
+  /** The newest pipeline state stored at the destination, for restore on a fresh machine. */
+  getStoredState?(pipelineName: string): Promise<StoredPipelineState | undefined>;
+  close(): Promise<void>;
+}
+
+export interface StoredPipelineState {
+  version: number;
+  engineVersion: number;
+  pipelineName: string;
+  /** The state document, as the pipeline serialized it. */
+  state: string;
+  createdAt: Date;
+  versionHash: string;
+  loadId: string;
+}
