@@ -9,3 +9,4 @@ export * from "./destination/exceptions.js";
 export * from "./storage/job-file-name.js";
 export * from "./storage/load-package-storage.js";
 export * from "./storage/atomic-file.js";
+export * from "./config/index.js";
