@@ -1,0 +1,57 @@
+import type { ConfiguredDestination, LoadPackageStorage } from "@dlt-ts/core";
+import { LoadClientJobFailed } from "./load-exceptions.js";
+import { defaultLoaderSettings, type LoaderOptions, type LoaderSettings } from "./loader-options.js";
+import type { LoadPackageResult } from "./load-result.js";
+import { PackageLoad } from "./package-load.js";
+
+export interface LoaderArgs {
+  /** Packages waiting to be loaded (the normalize stage's output). */
+  normalized: LoadPackageStorage;
+  /** Where packages go once loaded or aborted. */
+  loaded: LoadPackageStorage;
+  destination: ConfiguredDestination;
+  options?: LoaderOptions;
+}
+
+/**
+ * The load stage: loads every package of `normalized`, oldest first, and moves
+ * each into `loaded`. Jobs left in started_jobs by a killed run are resumed
+ * first. A package whose load throws for another reason than a failed job
+ * (destination unreachable, DDL error) stays in `normalized` for the next run.
+ *
+ * @example
+ * const loader = new Loader({ normalized, loaded, destination: await dest.configure(ctx) });
+ * const results = await loader.run(); // [{ loadId, status: "loaded", jobs: [...] }]
+ */
+export class Loader {
+  readonly settings: LoaderSettings;
+
+  constructor(private readonly args: LoaderArgs) {
+    const { onProgress: _onProgress, ...given } = args.options ?? {};
+    const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+    this.settings = { ...defaultLoaderSettings(), ...defined };
+  }
+
+  /** Loads all pending packages; rejects with `LoadClientJobFailed` when a package was aborted. */
+  async run(): Promise<LoadPackageResult[]> {
+    const results: LoadPackageResult[] = [];
+    for (const loadId of await this.args.normalized.listPackages()) {
+      const { result, abortCause } = await this.loadOne(loadId);
+      results.push(result);
+      if (abortCause) {
+        throw new LoadClientJobFailed(loadId, abortCause.fileName, abortCause.table, abortCause.message, results);
+      }
+    }
+    return results;
+  }
+
+  /** Loads one package without throwing on failed jobs: an aborted package comes back with status "aborted". */
+  async loadPackage(loadId: string): Promise<LoadPackageResult> {
+    return (await this.loadOne(loadId)).result;
+  }
+
+  private loadOne(loadId: string): ReturnType<PackageLoad["run"]> {
+    const { normalized, loaded, destination, options } = this.args;
+    return new PackageLoad(loadId, normalized, loaded, destination, this.settings, options?.onProgress).run();
+  }
+}
