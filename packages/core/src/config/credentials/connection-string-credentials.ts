@@ -52,6 +52,8 @@ export class ConnectionStringCredentials extends CredentialsConfiguration {
    */
   parseNativeRepresentation(native: string): void {
     if (typeof native !== "string") throw new NativeValueError(`not a string; ${SHAPE}`);
+    // `new URL` accepts "user:pw at host" (scheme "user"): insist on the driver:// form.
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(native.trim())) throw new NativeValueError(`not a URL; ${SHAPE}`);
     let url: URL;
     try {
       url = new URL(native.trim());
