@@ -132,6 +132,29 @@ export class LoadPackageStorage {
     await this.writeJson(loadId, progressFile(fileName), progress);
   }
 
+  /**
+   * A hidden folder for a package still being written: a killed process
+   * leaves it behind instead of a half package, and it is never listed.
+   */
+  static inProgressId(loadId: string): string {
+    return `.in-progress-${loadId}`;
+  }
+
+  /** Makes a package written under {@link inProgressId} visible in one rename. */
+  async publishPackage(loadId: string, status: PackageStatus): Promise<void> {
+    const temp = LoadPackageStorage.inProgressId(loadId);
+    await this.updateState(temp, { loadId, status });
+    await fs.rename(this.packagePath(temp), this.packagePath(loadId));
+  }
+
+  /** Removes packages a killed process left half written. */
+  async removeInProgress(): Promise<void> {
+    const entries = await fs.readdir(this.root).catch(() => [] as string[]);
+    for (const name of entries.filter((n) => n.startsWith(".in-progress-"))) {
+      await fs.rm(path.join(this.root, name), { recursive: true, force: true });
+    }
+  }
+
   /** Moves a whole package into another stage's storage (e.g. normalized → loaded). */
   async movePackage(loadId: string, target: LoadPackageStorage): Promise<void> {
     await fs.mkdir(target.root, { recursive: true });

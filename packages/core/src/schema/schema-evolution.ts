@@ -1,0 +1,156 @@
+import { DltException } from "../common/dlt-exception.js";
+import type { DataType } from "./data-types.js";
+import type { NamingConvention } from "./naming/naming-convention.js";
+import type { ColumnSchema, TableSchema } from "./schema-types.js";
+import type { Schema } from "./schema.js";
+import { coerceValue, NOT_COERCIBLE } from "./coercion.js";
+import { inferDataType } from "./type-inference.js";
+
+export type Row = Record<string, unknown>;
+
+export class TableNameCollisionException extends DltException {
+  constructor(first: string, second: string, normalized: string, convention: string) {
+    super(
+      `Tables "${first}" and "${second}" both normalize to "${normalized}" under naming convention ` +
+        `${convention}: rename one of the resources (or pass distinct tableName values)`,
+    );
+  }
+}
+
+/**
+ * Evolves a schema from normalized rows: creates tables and columns on first
+ * sight, coerces values to existing column types, and sends values that do
+ * not fit to variant columns `<col>__v_<type>`. Records what it added as the
+ * schema update of the load package being written.
+ */
+export class SchemaEvolver {
+  /** Tables and columns added since this evolver started: the package's schema update. */
+  readonly updates: Record<string, TableSchema> = {};
+  /** Columns that existed before this run: their types are fixed at the destination. */
+  private readonly baseline: Set<string>;
+  private readonly detections: readonly string[];
+  /** Columns whose type the user gave as a hint: never widened. */
+  private readonly userTyped = new Set<string>();
+
+  /**
+   * @param columnDefaults hints a column gets when data creates it, by name
+   *   (e.g. `_dlt_id` is unique and not null).
+   */
+  constructor(
+    readonly schema: Schema,
+    readonly naming: NamingConvention,
+    private readonly columnDefaults: Record<string, Partial<ColumnSchema>> = {},
+  ) {
+    this.detections = schema.settings.detections;
+    this.baseline = new Set(
+      Object.values(schema.tables).flatMap((t) =>
+        Object.values(t.columns)
+          .filter((c) => c.dataType)
+          .map((c) => columnKey(t.name, c.name)),
+      ),
+    );
+  }
+
+  /** Makes sure a table exists; child tables name their parent. */
+  ensureTable(name: string, parent?: string, hints: Partial<TableSchema> = {}): TableSchema {
+    let table = this.schema.tables[name];
+    if (!table) {
+      table = { name, columns: {}, ...(parent ? { parent } : {}), ...hints };
+      this.schema.tables[name] = table;
+      this.updates[name] = { ...table, columns: {} };
+    }
+    return table;
+  }
+
+  /** Coerces a row in place to its table's columns, evolving the schema as needed. */
+  coerceRow(table: TableSchema, row: Row): Row {
+    const columns = table.columns;
+    for (const name in row) {
+      const value = row[name];
+      // Nulls create no column; writers emit NULL for absent values.
+      if (value === null || value === undefined) continue;
+      const column = columns[name];
+      const valueType = inferDataType(value, this.detections);
+      if (valueType === undefined) continue;
+      if (column?.dataType === valueType) continue;
+      if (!column || column.dataType === undefined) {
+        const defaults = this.columnDefaults[name];
+        this.addColumn(table, {
+          ...defaults,
+          ...column,
+          name,
+          dataType: column?.dataType ?? valueType,
+          nullable: column?.nullable ?? defaults?.nullable ?? true,
+        });
+        if (column?.dataType) row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, value, row);
+        continue;
+      }
+      row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, value, row);
+    }
+    return row;
+  }
+
+  private coerceOrVariant(
+    table: TableSchema,
+    name: string,
+    columnType: DataType,
+    valueType: DataType,
+    value: unknown,
+    row: Row,
+  ): unknown {
+    const coerced = coerceValue(columnType, valueType, value);
+    if (coerced !== NOT_COERCIBLE) return coerced;
+    if (this.canPromoteToDouble(table, name, columnType, valueType)) {
+      table.columns[name]!.dataType = "double";
+      this.recordColumn(table, table.columns[name]!);
+      return value;
+    }
+    const variant = this.naming.shortenFragments(name, `v_${valueType}`);
+    if (!table.columns[variant]) {
+      this.addColumn(table, { name: variant, dataType: valueType, nullable: true, variant: true });
+    }
+    row[variant] = value;
+    return undefined;
+  }
+
+  /**
+   * JS cannot tell `18.0` from `18`: a column typed bigint from integral
+   * numbers in this very run is widened to double when a fraction arrives,
+   * instead of splitting into a variant. Columns already in the schema before
+   * this run keep their type (the destination has it).
+   */
+  private canPromoteToDouble(table: TableSchema, name: string, columnType: DataType, valueType: DataType): boolean {
+    const key = columnKey(table.name, name);
+    return columnType === "bigint" && valueType === "double" && !this.baseline.has(key) && !this.userTyped.has(key);
+  }
+
+  private addColumn(table: TableSchema, column: ColumnSchema): void {
+    table.columns[column.name] = column;
+    this.recordColumn(table, column);
+  }
+
+  private recordColumn(table: TableSchema, column: ColumnSchema): void {
+    const update = (this.updates[table.name] ??= {
+      name: table.name,
+      columns: {},
+      ...(table.parent ? { parent: table.parent } : {}),
+      ...(table.writeDisposition ? { writeDisposition: table.writeDisposition } : {}),
+    });
+    update.columns[column.name] = column;
+  }
+
+  /** Applies user column hints (already normalized names) to a table. */
+  applyColumnHints(table: TableSchema, hints: Record<string, Partial<ColumnSchema>>): void {
+    for (const [name, hint] of Object.entries(hints)) {
+      const merged: ColumnSchema = { ...table.columns[name], ...hint, name };
+      if (hint.dataType) this.userTyped.add(columnKey(table.name, name));
+      if (merged.dataType && merged.nullable === undefined) merged.nullable = !(merged.primaryKey ?? false);
+      table.columns[name] = merged;
+      if (merged.dataType) this.recordColumn(table, merged);
+    }
+  }
+}
+
+function columnKey(table: string, column: string): string {
+  return `${table}\u0000${column}`;
+}

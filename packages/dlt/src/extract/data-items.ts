@@ -1,0 +1,47 @@
+/** Anything a resource can be made of. */
+export type DataSource =
+  | unknown[]
+  | Record<string, unknown>
+  | Iterable<unknown>
+  | AsyncIterable<unknown>
+  | (() => unknown);
+
+export type DataItem = Record<string, unknown>;
+
+/**
+ * Iterates any supported data form as items: arrays, one object, sync or
+ * async iterables and generators, promises, and functions returning any of
+ * these. Items that are not objects are wrapped as `{ value: x }`, as dlt does.
+ */
+export async function* iterateItems(data: unknown): AsyncGenerator<DataItem> {
+  let source = data;
+  if (typeof source === "function") source = (source as () => unknown)();
+  if (isPromise(source)) source = await source;
+  if (source === null || source === undefined) return;
+  if (typeof source === "string" || !isIterable(source)) {
+    yield wrap(source);
+    return;
+  }
+  for await (const item of source as AsyncIterable<unknown>) {
+    // A list yielded by a generator is a page of items, as in dlt.
+    if (Array.isArray(item)) for (const inner of item) yield wrap(inner);
+    else yield wrap(item);
+  }
+}
+
+function wrap(item: unknown): DataItem {
+  if (item !== null && typeof item === "object" && !Array.isArray(item) && !(item instanceof Date) && !(item instanceof Uint8Array)) {
+    return item as DataItem;
+  }
+  return { value: item };
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return value !== null && typeof value === "object" && typeof (value as Promise<unknown>).then === "function";
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  if (value === null || typeof value !== "object") return false;
+  if (value instanceof Date || value instanceof Uint8Array) return false;
+  return Symbol.iterator in value || Symbol.asyncIterator in value;
+}

@@ -1,0 +1,40 @@
+/**
+ * JSON lines that keep the JS types plain JSON loses between extract and
+ * normalize: Date, bigint and binary travel as tagged objects.
+ */
+const TAG = "__dlt_t";
+const TAG_MARKER = `"${TAG}"`;
+
+type Tagged = { [TAG]: "date" | "bigint" | "binary"; v: string };
+
+function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  if (raw instanceof Date) return { [TAG]: "date", v: raw.toISOString() };
+  if (typeof raw === "bigint") return { [TAG]: "bigint", v: raw.toString() };
+  if (raw instanceof Uint8Array) return { [TAG]: "binary", v: Buffer.from(raw).toString("base64") };
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === "object" && TAG in value) {
+    const tagged = value as Tagged;
+    switch (tagged[TAG]) {
+      case "date":
+        return new Date(tagged.v);
+      case "bigint":
+        return BigInt(tagged.v);
+      case "binary":
+        return new Uint8Array(Buffer.from(tagged.v, "base64"));
+    }
+  }
+  return value;
+}
+
+export function encodeTypedJson(item: unknown): string {
+  return JSON.stringify(item, replacer);
+}
+
+export function decodeTypedJson(line: string): unknown {
+  // The reviver costs a call per value: only pay it when a tag is present.
+  return line.includes(TAG_MARKER) ? JSON.parse(line, reviver) : JSON.parse(line);
+}

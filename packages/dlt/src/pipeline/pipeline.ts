@@ -1,0 +1,401 @@
+import * as os from "node:os";
+import * as path from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import {
+  DltException,
+  LoadPackageStorage,
+  PIPELINE_STATE_TABLE_NAME,
+  Schema,
+  defaultCapabilities,
+  namingConvention,
+  resolveValue,
+  type ConfiguredDestination,
+  type Destination,
+  type DestinationCapabilities,
+  type NamingConvention,
+  type StoredSchema,
+} from "@dlt-ts/core";
+import { LoadClientJobFailed, Loader, type LoadPackageResult, type LoaderOptions } from "@dlt-ts/loader";
+import { Extractor, type ExtractInfo, type ExtraTableRows } from "../extract/extractor.js";
+import { DltResource, type ResourceOptions } from "../extract/resource.js";
+import { DltSource } from "../extract/source.js";
+import { normalizeTableHints } from "../extract/table-hints.js";
+import { NormalizeStage } from "../normalize/normalize-stage.js";
+import { LoadInfo } from "../run-info/load-info.js";
+import { NormalizeInfo } from "../run-info/normalize-info.js";
+import { ProgressReporter, type ProgressMode } from "../run-info/progress.js";
+import { TraceRecorder, type PipelineTrace } from "../run-info/trace.js";
+import { resolveDestination, type DestinationReference } from "./destination-reference.js";
+import { PipelineStepFailed } from "./pipeline-exceptions.js";
+import { SchemaStore } from "./schema-store.js";
+import {
+  bumpStateVersion,
+  decompressState,
+  newState,
+  readStateFile,
+  stateRow,
+  writeStateFile,
+  type PipelineState,
+} from "./pipeline-state.js";
+
+export interface PipelineOptions {
+  /** Names the working dir and the default schema. Default "dlt_ts_pipeline". */
+  pipelineName?: string;
+  /** Where data is loaded; needed by load() and run(), not by extract()/normalize(). */
+  destination?: DestinationReference;
+  /** Dataset (SQL schema) to load into. Default `<pipelineName>_dataset`. */
+  datasetName?: string;
+  /** Parent of the working dir. Default `~/.dlt-ts/pipelines`. */
+  pipelinesDir?: string;
+  /** Progress output. Default "auto": a bar on a terminal, log lines otherwise. */
+  progress?: ProgressMode;
+  /** Dir holding `.dlt/` config and secrets. Default: cwd (or env DLT_PROJECT_DIR). */
+  projectDir?: string;
+}
+
+export interface RunOptions extends ResourceOptions {
+  /** A schema to use for this data (its name becomes the schema name). */
+  schema?: Schema;
+}
+
+/** Data accepted by run()/extract(): a source, resources, or raw data (with `tableName`). */
+export type RunData = DltSource | DltResource | DltResource[] | unknown;
+
+const DEFAULT_PIPELINE_NAME = "dlt_ts_pipeline";
+
+/**
+ * A pipeline: extract → normalize → load, with everything it did kept in
+ * its working dir so a killed run resumes where it stopped.
+ *
+ * @example
+ * const p = pipeline({ pipelineName: "github", destination: "duckdb" });
+ * const info = await p.run(events, { tableName: "events" });
+ * console.log(info.toString());
+ */
+export class Pipeline {
+  readonly pipelineName: string;
+  readonly datasetName: string;
+  readonly workingDir: string;
+  readonly projectDir: string | undefined;
+  private readonly destinationReference: DestinationReference | undefined;
+  private destinationInstance: Destination | undefined;
+  private readonly progressMode: ProgressMode;
+  private readonly schemaStore: SchemaStore;
+  private readonly extracted: LoadPackageStorage;
+  private readonly normalized: LoadPackageStorage;
+  private readonly loaded: LoadPackageStorage;
+  private readonly schemaCache = new Map<string, Schema>();
+  private stateValue: PipelineState;
+  private trace: PipelineTrace | undefined;
+
+  constructor(options: PipelineOptions = {}) {
+    this.pipelineName = options.pipelineName ?? DEFAULT_PIPELINE_NAME;
+    this.datasetName = options.datasetName ?? `${this.pipelineName}_dataset`;
+    this.workingDir = path.join(options.pipelinesDir ?? defaultPipelinesDir(), this.pipelineName);
+    this.projectDir = options.projectDir;
+    this.destinationReference = options.destination;
+    this.progressMode = options.progress ?? "auto";
+    this.schemaStore = new SchemaStore(path.join(this.workingDir, "schemas"));
+    this.extracted = new LoadPackageStorage(path.join(this.workingDir, "normalize", "extracted"));
+    this.normalized = new LoadPackageStorage(path.join(this.workingDir, "load", "normalized"));
+    this.loaded = new LoadPackageStorage(path.join(this.workingDir, "load", "loaded"));
+    this.stateValue = readStateFile(this.stateFile) ?? newState(this.pipelineName, this.datasetName);
+  }
+
+  private get stateFile(): string {
+    return path.join(this.workingDir, "state.json");
+  }
+
+  /** The pipeline state; `state.sources` is yours to keep values across runs. */
+  get state(): PipelineState {
+    return this.stateValue;
+  }
+
+  /** True until the first run that loaded data. */
+  get firstRun(): boolean {
+    return this.stateValue._local.firstRun;
+  }
+
+  /** The schema of the pipeline's default source (its tables and columns, normalized names). */
+  get defaultSchema(): Schema {
+    const name = this.stateValue.defaultSchemaName;
+    const schema = name ? this.schema(name) : undefined;
+    if (!schema) {
+      throw new DltException(
+        `Pipeline ${this.pipelineName} has no schema yet: run() or extract() + normalize() some data first`,
+      );
+    }
+    return schema;
+  }
+
+  /** A schema by name, as last normalized. */
+  schema(name: string): Schema | undefined {
+    let schema = this.schemaCache.get(name);
+    if (!schema) {
+      const file = path.join(this.schemaStore.dir, `${name}.schema.json`);
+      if (!existsSync(file)) return undefined;
+      schema = Schema.fromStored(JSON.parse(readFileSync(file, "utf8")) as StoredSchema);
+      this.schemaCache.set(name, schema);
+    }
+    return schema;
+  }
+
+  /** The trace of the last run (also saved as trace.json in the working dir). */
+  get lastTrace(): PipelineTrace | undefined {
+    return this.trace;
+  }
+
+  /** Load ids of packages extracted or normalized but not loaded yet. */
+  listPendingPackages(): { extracted: string[]; normalized: string[] } {
+    const list = (storage: LoadPackageStorage): string[] =>
+      existsSync(storage.root) ? readdirSync(storage.root).filter((n) => !n.startsWith(".")).sort() : [];
+    return { extracted: list(this.extracted), normalized: list(this.normalized) };
+  }
+
+  /**
+   * Extracts, normalizes and loads `data`. Packages left by an earlier,
+   * interrupted run are finished first (with a warning naming them). With no
+   * data it only finishes what is pending.
+   */
+  async run(data?: RunData, options: RunOptions = {}): Promise<LoadInfo> {
+    const recorder = new TraceRecorder(this.pipelineName);
+    try {
+      const destination = await this.requireDestination();
+      await this.restoreStateIfNew(destination);
+      const pending = this.listPendingPackages();
+      const pendingIds = [...pending.normalized, ...pending.extracted];
+      if (pendingIds.length > 0) {
+        process.emitWarning(
+          `Pipeline ${this.pipelineName} has pending load packages from an earlier run: ${pendingIds.join(", ")}. ` +
+            `They are loaded before new data is extracted.`,
+          { code: "DLT_PENDING_PACKAGES" },
+        );
+      }
+      if (data !== undefined) await recorder.step("extract", () => this.extract(data, options));
+      await recorder.step("normalize", () => this.normalize());
+      return await recorder.step("load", () => this.load());
+    } finally {
+      this.trace = recorder.trace;
+      await recorder.save(this.workingDir);
+    }
+  }
+
+  /** Extract stage: drains the data into a new extracted package. */
+  async extract(data: RunData, options: RunOptions = {}): Promise<ExtractInfo> {
+    const { resources, sourceName } = toResources(data, options);
+    const schemaName = options.schema?.name ?? sourceName ?? this.stateValue.defaultSchemaName ?? this.pipelineName;
+    if (options.schema && !this.schema(schemaName)) await this.saveSchema(options.schema);
+    this.stateValue.defaultSchemaName ??= schemaName;
+    if (!this.stateValue.schemaNames.includes(schemaName)) this.stateValue.schemaNames.push(schemaName);
+    const naming = await this.naming(schemaName);
+    const extra = this.stateChangeRows(naming);
+    const progress = new ProgressReporter(this.progressMode);
+    progress.start("extract");
+    const extractor = new Extractor(this.extracted, naming, (n) => progress.add(n));
+    const info = await extractor.extract(newLoadId(), schemaName, resources, extra);
+    progress.finish();
+    await writeStateFile(this.stateFile, this.stateValue);
+    return info;
+  }
+
+  /** Normalize stage: every extracted package becomes a load package. */
+  async normalize(): Promise<NormalizeInfo> {
+    const capabilities = await this.capabilities();
+    const pending = this.listPendingPackages().extracted;
+    const infos = [];
+    const progress = new ProgressReporter(this.progressMode);
+    progress.start("normalize");
+    for (const loadId of pending) {
+      const schemaName = (await this.extracted.readJson<{ schemaName: string }>(loadId, "hints.json"))?.schemaName ?? this.pipelineName;
+      const stage = new NormalizeStage(
+        this.extracted,
+        this.normalized,
+        this.schemaStore,
+        { capabilities, naming: await this.naming(schemaName) },
+        (n) => progress.add(n),
+      );
+      infos.push(...(await stage.normalizeOne(loadId)));
+      this.schemaCache.delete(schemaName);
+    }
+    progress.finish();
+    return new NormalizeInfo(infos);
+  }
+
+  /** Load stage: loads every normalized package into the destination. */
+  async load(): Promise<LoadInfo> {
+    const startedAt = new Date();
+    const destination = await this.requireDestination();
+    const configured = await this.configure(destination);
+    const progress = new ProgressReporter(this.progressMode);
+    progress.start("load");
+    const loader = new Loader({
+      normalized: this.normalized,
+      loaded: this.loaded,
+      destination: configured,
+      options: {
+        ...(await this.loaderSettings()),
+        onProgress: (p) => {
+          progress.setTotal(p.jobsTotal);
+          progress.set(p.jobsDone + p.jobsFailed);
+        },
+      },
+    });
+    let packages: LoadPackageResult[];
+    try {
+      packages = await loader.run();
+    } catch (error) {
+      progress.finish();
+      if (error instanceof LoadClientJobFailed) {
+        const info = this.loadInfo(destination, configured, error.results, startedAt);
+        throw new PipelineStepFailed("load", error, info);
+      }
+      throw error;
+    }
+    progress.finish();
+    const info = this.loadInfo(destination, configured, packages, startedAt);
+    if (packages.length > 0 && this.stateValue._local.firstRun) {
+      this.stateValue._local.firstRun = false;
+      await writeStateFile(this.stateFile, this.stateValue);
+    }
+    return info;
+  }
+
+  /** A SQL client on the loaded dataset (SQL destinations only). Close it when done. */
+  async sqlClient(): Promise<NonNullable<Awaited<ReturnType<NonNullable<ConfiguredDestination["sqlClient"]>>>>> {
+    const configured = await this.configure(await this.requireDestination());
+    if (!configured.sqlClient) {
+      throw new DltException(`Destination ${configured.capabilities ? "" : ""}of pipeline ${this.pipelineName} has no SQL client`);
+    }
+    return configured.sqlClient();
+  }
+
+  private loadInfo(
+    destination: Destination,
+    configured: ConfiguredDestination,
+    packages: LoadPackageResult[],
+    startedAt: Date,
+  ): LoadInfo {
+    return new LoadInfo({
+      pipelineName: this.pipelineName,
+      destinationType: destination.destinationType,
+      destinationName: destination.destinationName,
+      destinationDisplayableCredentials: configured.location,
+      datasetName: this.datasetName,
+      loadPackages: packages,
+      startedAt,
+      finishedAt: new Date(),
+      firstRun: this.stateValue._local.firstRun,
+    });
+  }
+
+  private async requireDestination(): Promise<Destination> {
+    if (!this.destinationReference) {
+      throw new DltException(
+        `Pipeline ${this.pipelineName} has no destination: pass one to pipeline({ destination }) to load data`,
+      );
+    }
+    this.destinationInstance ??= await resolveDestination(this.destinationReference);
+    return this.destinationInstance;
+  }
+
+  private configure(destination: Destination): Promise<ConfiguredDestination> {
+    return destination.configure({
+      pipelineName: this.pipelineName,
+      datasetName: this.datasetName,
+      workingDir: this.workingDir,
+      ...(this.projectDir ? { projectDir: this.projectDir } : {}),
+    });
+  }
+
+  private async capabilities(): Promise<DestinationCapabilities> {
+    if (!this.destinationReference) return defaultCapabilities();
+    return (await this.requireDestination()).capabilities();
+  }
+
+  /** Naming of a schema: the stored schema's, else the destination's preference. */
+  private async naming(schemaName: string): Promise<NamingConvention> {
+    const capabilities = await this.capabilities();
+    const name = this.schema(schemaName)?.settings.namingConvention ?? capabilities.namingConvention;
+    const maxLength = this.destinationReference ? Math.min(capabilities.maxIdentifierLength, capabilities.maxColumnIdentifierLength) : undefined;
+    return namingConvention(name, maxLength);
+  }
+
+  private async saveSchema(schema: Schema): Promise<void> {
+    await this.schemaStore.save(schema);
+    this.schemaCache.set(schema.name, schema);
+  }
+
+  /** When the state changed, the `_dlt_pipeline_state` row that carries it to the destination. */
+  private stateChangeRows(naming: NamingConvention): ExtraTableRows[] {
+    this.stateValue.destinationType = this.destinationInstance?.destinationType;
+    this.stateValue.destinationName = this.destinationInstance?.destinationName;
+    if (!bumpStateVersion(this.stateValue)) return [];
+    const hints = normalizeTableHints(PIPELINE_STATE_TABLE_NAME, PIPELINE_STATE_TABLE_NAME, {}, naming);
+    return [{ hints, rows: [stateRow(this.stateValue)] }];
+  }
+
+  private async loaderSettings(): Promise<LoaderOptions> {
+    const options = { sections: ["load"], pipelineName: this.pipelineName, ...(this.projectDir ? { projectDir: this.projectDir } : {}) };
+    const raiseOnFailedJobs = await resolveValue<boolean>("raise_on_failed_jobs", { ...options, type: Boolean });
+    const raiseOnMaxRetries = await resolveValue<number>("raise_on_max_retries", { ...options, type: Number });
+    const workers = await resolveValue<number>("workers", { ...options, type: Number });
+    return {
+      ...(raiseOnFailedJobs.found ? { raiseOnFailedJobs: raiseOnFailedJobs.value } : {}),
+      ...(raiseOnMaxRetries.found ? { raiseOnMaxRetries: raiseOnMaxRetries.value } : {}),
+      ...(workers.found ? { workers: workers.value } : {}),
+    };
+  }
+
+  /**
+   * On a fresh machine (no local state), takes the newest state and schemas
+   * the destination kept, so the pipeline continues where it was.
+   */
+  private async restoreStateIfNew(destination: Destination): Promise<void> {
+    if (existsSync(this.stateFile) || this.listPendingPackages().normalized.length > 0) return;
+    const configured = await this.configure(destination);
+    const client = await configured.createClient(new Schema(this.pipelineName));
+    try {
+      const stored = await client.getStoredState?.(this.pipelineName);
+      if (!stored) return;
+      const restored = decompressState(stored.state);
+      this.stateValue = { ...newState(this.pipelineName, this.datasetName), ...restored, _local: { firstRun: false } };
+      for (const name of this.stateValue.schemaNames) {
+        const schema = await client.getStoredSchema?.(name);
+        if (schema) await this.saveSchema(Schema.fromStored(schema));
+      }
+      await writeStateFile(this.stateFile, this.stateValue);
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+/** Creates a pipeline. See {@link PipelineOptions} for defaults. */
+export function pipeline(options: PipelineOptions = {}): Pipeline {
+  return new Pipeline(options);
+}
+
+function defaultPipelinesDir(): string {
+  return path.join(os.homedir(), ".dlt-ts", "pipelines");
+}
+
+/** dlt's load ids: seconds since the epoch with microseconds, sortable as strings. */
+let lastLoadId = 0;
+export function newLoadId(): string {
+  const now = Math.max(Date.now() * 1000, lastLoadId + 1);
+  lastLoadId = now;
+  return (now / 1e6).toFixed(6);
+}
+
+function toResources(data: RunData, options: RunOptions): { resources: DltResource[]; sourceName?: string } {
+  const { schema: _schema, ...hints } = options;
+  void _schema;
+  if (data instanceof DltSource) {
+    return { resources: data.resources.map((r) => r.withOptions(hints)), sourceName: data.name };
+  }
+  if (data instanceof DltResource) return { resources: [data.withOptions(hints)] };
+  if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof DltResource)) {
+    return { resources: (data as DltResource[]).map((r) => r.withOptions(hints)) };
+  }
+  return { resources: [new DltResource(data as never, hints)] };
+}

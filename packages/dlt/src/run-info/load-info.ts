@@ -1,0 +1,88 @@
+import type { LoadJobResult, LoadPackageResult } from "@dlt-ts/loader";
+import { preciseDelta } from "./precise-delta.js";
+
+export interface LoadInfoArgs {
+  pipelineName: string;
+  destinationType: string;
+  destinationName: string;
+  /** Where the data went, secrets masked. */
+  destinationDisplayableCredentials: string;
+  datasetName: string;
+  loadPackages: LoadPackageResult[];
+  startedAt: Date;
+  finishedAt: Date;
+  firstRun: boolean;
+}
+
+/**
+ * What a load did, as dlt's LoadInfo: packages, their jobs, and a summary
+ * in dlt's words from toString(). Holds no secret: credentials are masked.
+ */
+export class LoadInfo {
+  readonly pipelineName: string;
+  readonly destinationType: string;
+  readonly destinationName: string;
+  readonly destinationDisplayableCredentials: string;
+  readonly datasetName: string;
+  readonly loadPackages: LoadPackageResult[];
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly firstRun: boolean;
+
+  constructor(args: LoadInfoArgs) {
+    this.pipelineName = args.pipelineName;
+    this.destinationType = args.destinationType;
+    this.destinationName = args.destinationName;
+    this.destinationDisplayableCredentials = args.destinationDisplayableCredentials;
+    this.datasetName = args.datasetName;
+    this.loadPackages = args.loadPackages;
+    this.startedAt = args.startedAt;
+    this.finishedAt = args.finishedAt;
+    this.firstRun = args.firstRun;
+  }
+
+  get loadsIds(): string[] {
+    return this.loadPackages.map((p) => p.loadId);
+  }
+
+  get hasFailedJobs(): boolean {
+    return this.failedJobs.length > 0;
+  }
+
+  get failedJobs(): LoadJobResult[] {
+    return this.loadPackages.flatMap((p) => p.jobs.filter((j) => j.state === "failed"));
+  }
+
+  toString(): string {
+    const lines = [
+      `Pipeline ${this.pipelineName} load step completed in ${preciseDelta(this.finishedAt.getTime() - this.startedAt.getTime())}`,
+      `${this.loadPackages.length} load package(s) were loaded to destination ${this.destinationName} and into dataset ${this.datasetName}`,
+    ];
+    if (this.destinationDisplayableCredentials) {
+      lines.push(`The ${this.destinationName} destination used ${this.destinationDisplayableCredentials} location to store data`);
+    }
+    for (const pkg of this.loadPackages) {
+      const failed = pkg.jobs.filter((j) => j.state === "failed");
+      const jobs = failed.length === 0 ? "no failed jobs" : `${failed.length} FAILED job(s)!`;
+      lines.push(`Load package ${pkg.loadId} is ${pkg.status.toUpperCase()} and contains ${jobs}`);
+      for (const job of failed) lines.push(`\t[${job.fileName}]: ${job.failureMessage ?? "unknown error"}`);
+    }
+    return lines.join("\n");
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      pipelineName: this.pipelineName,
+      destinationType: this.destinationType,
+      destinationName: this.destinationName,
+      destinationDisplayableCredentials: this.destinationDisplayableCredentials,
+      datasetName: this.datasetName,
+      loadsIds: this.loadsIds,
+      loadPackages: this.loadPackages,
+      startedAt: this.startedAt,
+      finishedAt: this.finishedAt,
+      firstRun: this.firstRun,
+      hasFailedJobs: this.hasFailedJobs,
+    };
+  }
+}

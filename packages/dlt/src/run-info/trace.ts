@@ -1,0 +1,47 @@
+import * as path from "node:path";
+import { writeJsonAtomic } from "@dlt-ts/core";
+
+export interface TraceStep {
+  step: "extract" | "normalize" | "load";
+  startedAt: Date;
+  finishedAt: Date;
+  /** The step's info (masked: run info never holds secrets). */
+  info?: unknown;
+  /** Message of the error that ended the step. */
+  error?: string;
+}
+
+export interface PipelineTrace {
+  pipelineName: string;
+  startedAt: Date;
+  finishedAt?: Date;
+  steps: TraceStep[];
+}
+
+export const TRACE_FILE = "trace.json";
+
+/** Collects the steps of one run and saves them as `<working dir>/trace.json`. */
+export class TraceRecorder {
+  readonly trace: PipelineTrace;
+
+  constructor(pipelineName: string) {
+    this.trace = { pipelineName, startedAt: new Date(), steps: [] };
+  }
+
+  async step<T>(step: TraceStep["step"], run: () => Promise<T>, infoOf: (result: T) => unknown = (r) => r): Promise<T> {
+    const startedAt = new Date();
+    try {
+      const result = await run();
+      this.trace.steps.push({ step, startedAt, finishedAt: new Date(), info: infoOf(result) });
+      return result;
+    } catch (error) {
+      this.trace.steps.push({ step, startedAt, finishedAt: new Date(), error: (error as Error).message });
+      throw error;
+    }
+  }
+
+  async save(workingDir: string): Promise<void> {
+    this.trace.finishedAt = new Date();
+    await writeJsonAtomic(path.join(workingDir, TRACE_FILE), this.trace);
+  }
+}

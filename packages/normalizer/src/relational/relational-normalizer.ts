@@ -1,0 +1,158 @@
+import { DltException, type NamingConvention, type Schema } from "@dlt-ts/core";
+import { keyHashRowId, nestedRowId, randomDltId } from "./dlt-id.js";
+
+export type Row = Record<string, unknown>;
+
+/** Receives every row the normalizer produces, parents before their children. */
+export type RowSink = (table: string, parent: string | undefined, row: Row) => void;
+
+/** dlt's system column names (identical under every built-in naming convention). */
+export const C_DLT_ID = "_dlt_id";
+export const C_DLT_LOAD_ID = "_dlt_load_id";
+export const C_DLT_PARENT_ID = "_dlt_parent_id";
+export const C_DLT_LIST_IDX = "_dlt_list_idx";
+export const C_DLT_ROOT_ID = "_dlt_root_id";
+const C_VALUE = "value";
+const EMPTY_KEY = "_empty";
+
+/** Default depth of nested tables and flattened objects, as dlt's max_nesting. */
+export const DEFAULT_MAX_NESTING = 1000;
+
+export interface RootTableOptions {
+  /** Nesting beyond this depth is stored as json. Default {@link DEFAULT_MAX_NESTING}. */
+  maxNesting: number;
+  /** Add `_dlt_root_id` to nested rows (merge tables). */
+  propagateRootKey: boolean;
+  /** Derive the root `_dlt_id` from these (normalized) columns instead of randomly (upsert). */
+  rowIdFromKey?: readonly string[];
+}
+
+export class FieldNameCollisionException extends DltException {
+  constructor(table: string, first: string, second: string, normalized: string, convention: string) {
+    super(
+      `Fields "${first}" and "${second}" of table "${table}" both normalize to column "${normalized}" ` +
+        `under naming convention ${convention}: rename one of them in the data, or pick a naming ` +
+        `convention that keeps them apart (e.g. "direct")`,
+    );
+  }
+}
+
+/**
+ * dlt's relational normalizer: flattens nested objects into `a__b` columns,
+ * turns every list into a nested table `<parent>__<field>` linked by
+ * `_dlt_parent_id` / `_dlt_list_idx`, and gives rows their `_dlt_*` ids.
+ * Objects and lists deeper than maxNesting (or in json-typed columns) stay
+ * whole as json values.
+ */
+export class RelationalNormalizer {
+  private readonly tableNames = new Map<string, string>();
+
+  constructor(
+    private readonly schema: Schema,
+    private readonly naming: NamingConvention,
+    private readonly loadId: string,
+  ) {}
+
+  normalizeItem(item: Row, rootTable: string, options: RootTableOptions, emit: RowSink): void {
+    const { row, lists } = this.flatten(rootTable, item, options.maxNesting);
+    row[C_DLT_LOAD_ID] = this.loadId;
+    const rowId = (row[C_DLT_ID] as string | undefined) ?? this.rootRowId(row, options);
+    row[C_DLT_ID] = rowId;
+    emit(rootTable, undefined, row);
+    const rootId = options.propagateRootKey ? rowId : undefined;
+    for (const [path, list] of lists) {
+      this.normalizeList(list, rootTable, path, rowId, rootId, options.maxNesting - 1, emit);
+    }
+  }
+
+  private rootRowId(row: Row, options: RootTableOptions): string {
+    return options.rowIdFromKey?.length ? keyHashRowId(row, options.rowIdFromKey) : randomDltId();
+  }
+
+  private normalizeList(
+    list: unknown[],
+    parentTable: string,
+    field: string,
+    parentRowId: string,
+    rootId: string | undefined,
+    level: number,
+    emit: RowSink,
+  ): void {
+    const table = this.childTableName(parentTable, field);
+    for (let index = 0; index < list.length; index++) {
+      const element = list[index];
+      let row: Row;
+      let lists: Array<[string, unknown[]]> = [];
+      if (isPlainObject(element)) {
+        ({ row, lists } = this.flatten(table, element, level));
+      } else if (Array.isArray(element)) {
+        // A list in a list gets an intermediary row whose `list` field nests the inner list.
+        ({ row, lists } = this.flatten(table, { list: element }, level - 1));
+      } else {
+        row = { [C_VALUE]: element };
+      }
+      if (rootId !== undefined) row[C_DLT_ROOT_ID] = rootId;
+      row[C_DLT_PARENT_ID] = parentRowId;
+      row[C_DLT_LIST_IDX] = index;
+      const rowId = nestedRowId(parentRowId, table, index);
+      row[C_DLT_ID] = rowId;
+      emit(table, parentTable, row);
+      for (const [path, nested] of lists) this.normalizeList(nested, table, path, rowId, rootId, level - 1, emit);
+    }
+  }
+
+  /**
+   * Flattens one object. Like dlt, nested objects are expanded after the
+   * fields of the level holding them (a stack), which fixes column order.
+   */
+  private flatten(table: string, item: Row, level: number): { row: Row; lists: Array<[string, unknown[]]> } {
+    const row: Row = {};
+    const lists: Array<[string, unknown[]]> = [];
+    const stack: Array<[Row, number, string]> = [[item, level, ""]];
+    const columns = this.schema.tables[table]?.columns;
+    while (stack.length > 0) {
+      const [current, currentLevel, prefix] = stack.pop()!;
+      for (const key in current) {
+        const value = current[key];
+        const normalizedKey = key.trim() ? this.naming.normalizePath(key) : EMPTY_KEY;
+        const name = prefix ? this.naming.shortenFragments(prefix, normalizedKey) : normalizedKey;
+        if (value !== null && typeof value === "object" && !isScalarObject(value)) {
+          const keepWhole = currentLevel <= 0 || columns?.[name]?.dataType === "json";
+          if (!keepWhole) {
+            if (Array.isArray(value)) lists.push([name, value]);
+            else stack.push([value as Row, currentLevel - 1, name]);
+            continue;
+          }
+        }
+        if (name in row) this.collision(table, current, key, prefix, name);
+        row[name] = value;
+      }
+    }
+    return { row, lists };
+  }
+
+  private childTableName(parent: string, field: string): string {
+    const key = `${parent}\u0000${field}`;
+    let name = this.tableNames.get(key);
+    if (name === undefined) {
+      name = this.naming.shortenFragments(parent, field);
+      this.tableNames.set(key, name);
+    }
+    return name;
+  }
+
+  private collision(table: string, current: Row, key: string, prefix: string, name: string): never {
+    const other =
+      Object.keys(current).find((k) => k !== key && this.naming.normalizePath(k) === name.slice(prefix ? prefix.length + 2 : 0)) ?? name;
+    throw new FieldNameCollisionException(table, other, key, name, this.naming.name);
+  }
+}
+
+function isPlainObject(value: unknown): value is Row {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !isScalarObject(value);
+}
+
+/** Objects that are single values, not records: never flattened. */
+function isScalarObject(value: object): boolean {
+  return value instanceof Date || value instanceof Uint8Array;
+}
