@@ -21,6 +21,15 @@ export function fieldDecorator(kind: "config" | "secret", arg: string | FieldOpt
   const name = `@${kind}()`;
 
   return (target, propertyKey, parameterIndex) => {
+    if (typeof propertyKey === "object" && propertyKey !== null) {
+      // TC39 decorators pass (value, context): the compiler was not told to use legacy decorators.
+      throw new ConfigDecoratorException(
+        name,
+        String((propertyKey as { name?: unknown }).name ?? "a class member"),
+        "dlt-ts decorators need TypeScript's experimentalDecorators",
+        'Set "experimentalDecorators": true in tsconfig.json (with tsx: run tsx --tsconfig <that tsconfig>).',
+      );
+    }
     if (typeof parameterIndex === "number") {
       const where = `parameter ${parameterIndex} of ${className(target)}.${String(propertyKey ?? "constructor")}`;
       if (propertyKey === undefined) {

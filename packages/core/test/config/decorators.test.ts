@@ -131,6 +131,17 @@ describe("@config / @secret on method parameters", () => {
   });
 });
 
+describe("TC39 (non-legacy) decorator calls", () => {
+  it("fail with a message that says how to enable experimentalDecorators", () => {
+    const call = () => (secret() as unknown as (value: undefined, context: object) => void)(undefined, { kind: "field", name: "apiKey" });
+    expect(call).toThrow(ConfigDecoratorException);
+    expect(call).toThrow(
+      '@secret() on apiKey: dlt-ts decorators need TypeScript\'s experimentalDecorators. ' +
+        'Set "experimentalDecorators": true in tsconfig.json (with tsx: run tsx --tsconfig <that tsconfig>).',
+    );
+  });
+});
+
 describe("without design:* metadata (what tsx/esbuild produce)", () => {
   // Decorators applied by hand: nothing emits design:type here.
   class Manual {
