@@ -21,6 +21,8 @@ const config: Config = {
   // hyparquet-writer and friends ship ESM only: let swc turn them into CommonJS.
   transformIgnorePatterns: ["/node_modules/(?!(hyparquet|hyparquet-writer)/)"],
   moduleNameMapper: {
+    // Sources import siblings as `./x.js` (Node ESM-style); jest resolves the .ts file.
+    "^(\\.{1,2}/.*)\\.js$": "$1",
     "^@dlt-ts/(.*)$": "<rootDir>/packages/$1/src/index.ts",
     "^dlt-ts$": "<rootDir>/packages/dlt/src/index.ts",
   },
