@@ -4,7 +4,6 @@
  */
 
 /** Any class: the value types a field may declare, or a spec class. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Constructor<T = unknown> = new (...args: any[]) => T;
 
 /**
@@ -12,7 +11,6 @@ export type Constructor<T = unknown> = new (...args: any[]) => T;
  * `Date`, `Object`, `Array`, `Secret`; or a spec class (a class with
  * `@config`/`@secret` fields, e.g. a credentials class) for a nested section.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type FieldType = Function;
 
 /** Options accepted by `@config(...)` and `@secret(...)`. */

@@ -1,6 +1,5 @@
 import type { ParamSpec } from "./field-spec.js";
-import type { ResolveConfigOptions } from "./resolve-config.js";
-import { createScope } from "./resolve-config.js";
+import { createScope, type ResolveConfigOptions } from "./resolve-config.js";
 import { getParamSpecs } from "./spec-metadata.js";
 import { effectiveType, resolveEntry, throwIfMissing } from "./spec-resolver.js";
 
@@ -36,7 +35,7 @@ export async function resolveMethodParams(
   const params = getInjectedParams(instance, methodName);
   if (params.length === 0) return [];
   const cls = instance.constructor as { name: string };
-  const scope = createScope(options as ResolveConfigOptions<never>, cls);
+  const scope = createScope(options, cls);
   const firstIndex = options.firstIndex ?? params[0]!.index;
   const lastIndex = params[params.length - 1]!.index;
   const values: unknown[] = new Array(Math.max(0, lastIndex - firstIndex + 1)).fill(undefined);

@@ -15,7 +15,7 @@ export interface ResolveConfigOptions<T = unknown> extends ProviderOptions {
 }
 
 /** The scope of one resolve: providers are created (and files read) here, once. */
-export function createScope(options: ResolveConfigOptions<never>, cls: object): ResolveScope {
+export function createScope(options: Omit<ResolveConfigOptions, "explicit">, cls: object): ResolveScope {
   return {
     providers: options.providers ?? createConfigProviders(options),
     sections: options.sections ?? specSections(cls),
@@ -33,7 +33,7 @@ export function createScope(options: ResolveConfigOptions<never>, cls: object): 
  */
 export async function injectConfig<T extends object>(instance: T, options: ResolveConfigOptions<T> = {}): Promise<T> {
   const cls = instance.constructor as { prototype: object; name: string };
-  const scope = createScope(options as ResolveConfigOptions<never>, cls);
+  const scope = createScope(options, cls);
   fillSpec(instance, cls, options.explicit, scope);
   throwIfMissing(scope, cls.name);
   return instance;
