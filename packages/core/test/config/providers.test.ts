@@ -111,6 +111,12 @@ describe("provider precedence", () => {
     ]);
   });
 
+  it("reads the global dir once when it is the project's own .dlt (project dir = home)", () => {
+    box.setEnv("DLT_GLOBAL_DIR", join(box.projectDir, ".dlt"));
+    const providers = createConfigProviders({ projectDir: box.projectDir });
+    expect(providers.providers.map((p) => p.name)).toEqual(["Environment variables", "secrets.toml", "config.toml"]);
+  });
+
   it("re-reads a file whose mtime changed, and only reads each file once per resolve", async () => {
     box.write(box.configToml, 'flag = "one"\n');
     const providers = createConfigProviders({ projectDir: box.projectDir });
