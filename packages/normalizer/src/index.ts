@@ -1,1 +1,2 @@
-export {};
+export * from "./relational/relational-normalizer.js";
+export * from "./relational/dlt-id.js";

@@ -72,16 +72,7 @@ export class NormalizeStage {
     private readonly onRows?: (count: number) => void,
   ) {}
 
-  async normalizePending(): Promise<NormalizeInfo[]> {
-    await this.normalized.removeInProgress();
-    const infos: NormalizeInfo[] = [];
-    for (const loadId of await this.extracted.listPackages()) {
-      infos.push(await this.normalizePackage(loadId));
-    }
-    return infos;
-  }
-
-  private async normalizePackage(loadId: string): Promise<NormalizeInfo> {
+  async normalizePackage(loadId: string): Promise<NormalizeInfo> {
     const startedAt = new Date();
     const info = (await this.extracted.readJson<ExtractedPackageInfo>(loadId, HINTS_FILE))!;
     const schema = (await this.schemas.load(info.schemaName)) ?? this.newSchema(info.schemaName);

@@ -13,6 +13,7 @@ import {
   type Destination,
   type DestinationCapabilities,
   type NamingConvention,
+  type SqlClient,
   type StoredSchema,
 } from "@dlt-ts/core";
 import { LoadClientJobFailed, Loader, type LoadPackageResult, type LoaderOptions } from "@dlt-ts/loader";
@@ -164,16 +165,21 @@ export class Pipeline {
       await this.restoreStateIfNew(destination);
       const pending = this.listPendingPackages();
       const pendingIds = [...pending.normalized, ...pending.extracted];
+      let finished: LoadInfo | undefined;
       if (pendingIds.length > 0) {
         process.emitWarning(
           `Pipeline ${this.pipelineName} has pending load packages from an earlier run: ${pendingIds.join(", ")}. ` +
             `They are loaded before new data is extracted.`,
           { code: "DLT_PENDING_PACKAGES" },
         );
+        await recorder.step("normalize", () => this.normalize());
+        finished = await recorder.step("load", () => this.load());
+        if (data === undefined) return finished;
       }
       if (data !== undefined) await recorder.step("extract", () => this.extract(data, options));
       await recorder.step("normalize", () => this.normalize());
-      return await recorder.step("load", () => this.load());
+      const info = await recorder.step("load", () => this.load());
+      return finished ? info.withEarlierPackages(finished) : info;
     } finally {
       this.trace = recorder.trace;
       await recorder.save(this.workingDir);
@@ -201,6 +207,7 @@ export class Pipeline {
   /** Normalize stage: every extracted package becomes a load package. */
   async normalize(): Promise<NormalizeInfo> {
     const capabilities = await this.capabilities();
+    await this.normalized.removeInProgress();
     const pending = this.listPendingPackages().extracted;
     const infos = [];
     const progress = new ProgressReporter(this.progressMode);
@@ -214,7 +221,7 @@ export class Pipeline {
         { capabilities, naming: await this.naming(schemaName) },
         (n) => progress.add(n),
       );
-      infos.push(...(await stage.normalizeOne(loadId)));
+      infos.push(await stage.normalizePackage(loadId));
       this.schemaCache.delete(schemaName);
     }
     progress.finish();
@@ -261,10 +268,13 @@ export class Pipeline {
   }
 
   /** A SQL client on the loaded dataset (SQL destinations only). Close it when done. */
-  async sqlClient(): Promise<NonNullable<Awaited<ReturnType<NonNullable<ConfiguredDestination["sqlClient"]>>>>> {
-    const configured = await this.configure(await this.requireDestination());
+  async sqlClient(): Promise<SqlClient> {
+    const destination = await this.requireDestination();
+    const configured = await this.configure(destination);
     if (!configured.sqlClient) {
-      throw new DltException(`Destination ${configured.capabilities ? "" : ""}of pipeline ${this.pipelineName} has no SQL client`);
+      throw new DltException(
+        `Destination ${destination.destinationName} of pipeline ${this.pipelineName} is not a SQL destination: it has no SQL client`,
+      );
     }
     return configured.sqlClient();
   }

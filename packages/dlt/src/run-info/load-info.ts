@@ -41,6 +41,11 @@ export class LoadInfo {
     this.firstRun = args.firstRun;
   }
 
+  /** This info with the packages an earlier load of the same run finished put first. */
+  withEarlierPackages(earlier: LoadInfo): LoadInfo {
+    return new LoadInfo({ ...this, loadPackages: [...earlier.loadPackages, ...this.loadPackages], startedAt: earlier.startedAt });
+  }
+
   get loadsIds(): string[] {
     return this.loadPackages.map((p) => p.loadId);
   }

@@ -1,0 +1,90 @@
+import { Schema, SchemaEvolver, SnakeCaseNamingConvention } from "@dlt-ts/core";
+
+function evolver(schema = new Schema("s")): SchemaEvolver {
+  return new SchemaEvolver(schema, new SnakeCaseNamingConvention());
+}
+
+describe("SchemaEvolver", () => {
+  it("creates columns from the first non-null value, nullable, in order of arrival", () => {
+    const e = evolver();
+    const table = e.ensureTable("items", undefined, { writeDisposition: "append" });
+    e.coerceRow(table, { id: 1, name: null });
+    e.coerceRow(table, { id: 2, name: "b", at: "2022-01-01T00:00:00Z" });
+    expect(Object.values(table.columns).map((c) => [c.name, c.dataType, c.nullable])).toEqual([
+      ["id", "bigint", true],
+      ["name", "text", true],
+      ["at", "timestamp", true],
+    ]);
+  });
+
+  it("creates no column for fields that are always null", () => {
+    const e = evolver();
+    const table = e.ensureTable("items");
+    e.coerceRow(table, { id: 1, nothing: null });
+    expect(table.columns.nothing).toBeUndefined();
+  });
+
+  it("sends values that do not coerce to a variant column", () => {
+    const e = evolver();
+    const table = e.ensureTable("items");
+    e.coerceRow(table, { n: 5 });
+    const row = e.coerceRow(table, { n: "five" });
+    expect(row).toEqual({ n: undefined, n__v_text: "five" });
+    expect(table.columns.n__v_text).toMatchObject({ dataType: "text", variant: true, nullable: true });
+  });
+
+  it("coerces values that fit the existing type", () => {
+    const e = evolver();
+    const table = e.ensureTable("items");
+    e.coerceRow(table, { label: "x" });
+    expect(e.coerceRow(table, { label: 7 })).toEqual({ label: "7" });
+  });
+
+  it("widens a bigint column created in this run to double when a fraction arrives", () => {
+    const e = evolver();
+    const table = e.ensureTable("items");
+    e.coerceRow(table, { amount: 0 });
+    expect(e.coerceRow(table, { amount: 0.37 })).toEqual({ amount: 0.37 });
+    expect(table.columns.amount!.dataType).toBe("double");
+    expect(e.updates.items!.columns.amount!.dataType).toBe("double");
+  });
+
+  it("keeps the type of a column an earlier run created, using a variant", () => {
+    const schema = new Schema("s");
+    const first = evolver(schema);
+    first.coerceRow(first.ensureTable("items"), { amount: 1 });
+    const second = evolver(schema);
+    const row = second.coerceRow(second.ensureTable("items"), { amount: 0.5 });
+    expect(row).toEqual({ amount: undefined, amount__v_double: 0.5 });
+  });
+
+  it("lets user hints decide the type", () => {
+    const e = evolver();
+    const table = e.ensureTable("items");
+    e.applyColumnHints(table, { price: { dataType: "decimal" }, id: { primaryKey: true } });
+    const row = e.coerceRow(table, { id: 1, price: 10 });
+    expect(row.price).toBe(10);
+    expect(table.columns.price!.dataType).toBe("decimal");
+    expect(table.columns.id).toMatchObject({ dataType: "bigint", primaryKey: true });
+  });
+
+  it("records new tables and new columns as the schema update", () => {
+    const schema = new Schema("s");
+    const first = evolver(schema);
+    first.coerceRow(first.ensureTable("items"), { a: 1 });
+    const second = evolver(schema);
+    second.coerceRow(second.ensureTable("items"), { a: 2, b: "new" });
+    expect(Object.keys(second.updates.items!.columns)).toEqual(["b"]);
+  });
+
+  it("bumps the schema version only when the content changes", () => {
+    const schema = new Schema("s");
+    const v = schema.version;
+    expect(schema.bumpVersion()).toBe(false);
+    const e = evolver(schema);
+    e.coerceRow(e.ensureTable("items"), { a: 1 });
+    expect(schema.bumpVersion()).toBe(true);
+    expect(schema.version).toBe(v + 1);
+    expect(schema.previousHashes).toHaveLength(1);
+  });
+});
