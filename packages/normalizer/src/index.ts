@@ -1,2 +1,3 @@
 export * from "./relational/relational-normalizer.js";
 export * from "./relational/dlt-id.js";
+export * from "./writers/index.js";

@@ -1,0 +1,64 @@
+import { bytesToBase64 } from "./binary-values.js";
+import { ValueConversionError } from "./value-conversion-error.js";
+
+/** Deeper nesting is taken for a cycle (JSON.stringify would throw on one too). */
+const MAX_DEPTH = 1000;
+
+/**
+ * JSON text of a value, like `JSON.stringify` except that:
+ * - a bigint is written as a JSON number with all its digits (`12345678901234567890`),
+ *   never rounded through a double and never an error;
+ * - a Uint8Array is written as a base64 string (RFC 4648, with padding);
+ * - a Date is written as its ISO string (as `Date.prototype.toJSON`), an
+ *   invalid Date as null.
+ * Non-finite numbers become null and `undefined` members are left out, as in
+ * `JSON.stringify`. Objects with a `toJSON` method are serialized from its result.
+ */
+export function toJsonText(value: unknown): string {
+  return write(value, 0) ?? "null";
+}
+
+/** Returns undefined for values JSON has no text for (undefined, functions, symbols). */
+function write(value: unknown, depth: number): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "bigint":
+      return value.toString();
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      return value === null ? "null" : writeObject(value, depth);
+    default:
+      return undefined;
+  }
+}
+
+function writeObject(value: object, depth: number): string | undefined {
+  if (depth >= MAX_DEPTH) {
+    throw new ValueConversionError(`json value is nested deeper than ${MAX_DEPTH} levels (a cycle?)`);
+  }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "null" : `"${value.toISOString()}"`;
+  if (value instanceof Uint8Array) return `"${bytesToBase64(value)}"`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      out += write(value[i], depth + 1) ?? "null";
+    }
+    return `${out}]`;
+  }
+  const withToJson = value as { toJSON?: () => unknown };
+  if (typeof withToJson.toJSON === "function") return write(withToJson.toJSON(), depth + 1);
+  let out = "{";
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const member = write((value as Record<string, unknown>)[key], depth + 1);
+    if (member === undefined) continue;
+    out += `${first ? "" : ","}${JSON.stringify(key)}:${member}`;
+    first = false;
+  }
+  return `${out}}`;
+}

@@ -1,0 +1,132 @@
+import type { Writable } from "node:stream";
+import type { ColumnSchema } from "@dlt-ts/core";
+import { ByteWriter, ParquetWriter } from "hyparquet-writer";
+import { ChunkedOutput } from "./chunked-output.js";
+import type { DataRow } from "./data-row.js";
+import type { DataWriter, DataWriterOptions } from "./data-writer.js";
+import { parquetColumnPlan, type ParquetValueConverter } from "./parquet-schema.js";
+import { ValueConversionError } from "./value-conversion-error.js";
+import { InvalidDataValueException, NoColumnsToWriteException } from "./writer-exceptions.js";
+
+/** Default rows per row group: bounds memory per open file to one group of converted values. */
+export const DEFAULT_PARQUET_ROW_GROUP_SIZE = 10_000;
+
+/**
+ * parquet through hyparquet-writer's incremental `ParquetWriter`: rows are
+ * converted into column arrays (types in {@link parquetColumnPlan}) and every
+ * `parquetRowGroupSize` rows become one row group, encoded and handed to the
+ * stream at once. So memory holds at most one row group, however large the
+ * file grows; the footer is written at close. SNAPPY compression, column
+ * statistics on (hyparquet-writer's defaults).
+ *
+ * `bytesCount` grows per row group, so rotation by bytes is as fine-grained
+ * as the row group size. The schema fixes the columns, so a new column needs
+ * a new file.
+ */
+export class ParquetDataWriter implements DataWriter {
+  readonly format = "parquet" as const;
+  itemsCount = 0;
+  private readonly columns: readonly ColumnSchema[];
+  private readonly converters: ParquetValueConverter[];
+  private readonly rowGroupSize: number;
+  private readonly output: ChunkedOutput;
+  private readonly byteWriter: StreamByteWriter;
+  private readonly parquet: ParquetWriter;
+  private pending: unknown[][];
+  private pendingRows = 0;
+
+  constructor(stream: Writable, private readonly options: DataWriterOptions) {
+    if (options.columns.length === 0) throw new NoColumnsToWriteException(options.tableName, this.format);
+    this.columns = options.columns;
+    const plans = options.columns.map((column) => parquetColumnPlan(column, options.capabilities));
+    this.converters = plans.map((plan) => plan.convert);
+    this.rowGroupSize = options.parquetRowGroupSize ?? DEFAULT_PARQUET_ROW_GROUP_SIZE;
+    this.output = new ChunkedOutput(stream, options.chunkBytes);
+    this.byteWriter = new StreamByteWriter(this.output);
+    this.parquet = new ParquetWriter({
+      writer: this.byteWriter,
+      schema: [{ name: "root", num_children: plans.length }, ...plans.map((plan) => plan.element)],
+      createdBy: "dlt-ts",
+    });
+    this.pending = this.emptyColumns();
+  }
+
+  get bytesCount(): number {
+    return this.byteWriter.offset;
+  }
+
+  async write(rows: readonly DataRow[]): Promise<void> {
+    for (const row of rows) {
+      let index = 0;
+      try {
+        for (; index < this.columns.length; index++) {
+          const value = row[this.columns[index].name];
+          this.pending[index].push(value === null || value === undefined ? null : this.converters[index](value));
+        }
+      } catch (error) {
+        // Drop the half-added row so the columns keep the same length.
+        for (let done = 0; done < index; done++) this.pending[done].pop();
+        throw this.describeFailure(error, index, row);
+      }
+      this.pendingRows++;
+      this.itemsCount++;
+      if (this.pendingRows >= this.rowGroupSize) await this.writeRowGroup();
+    }
+  }
+
+  tryUpdateColumns(_columns: readonly ColumnSchema[]): boolean {
+    return false;
+  }
+
+  async close(): Promise<void> {
+    await this.writeRowGroup();
+    await this.parquet.finish();
+    await this.output.end();
+  }
+
+  destroy(): void {
+    this.output.destroy();
+  }
+
+  private async writeRowGroup(): Promise<void> {
+    if (this.pendingRows === 0) return;
+    const columnData = this.columns.map((column, index) => ({ name: column.name, data: this.pending[index] }));
+    const rows = this.pendingRows;
+    this.pending = this.emptyColumns();
+    this.pendingRows = 0;
+    await this.parquet.write({ columnData, rowGroupSize: rows });
+  }
+
+  private emptyColumns(): unknown[][] {
+    return this.columns.map(() => []);
+  }
+
+  private describeFailure(error: unknown, index: number, row: DataRow): unknown {
+    if (!(error instanceof ValueConversionError)) return error;
+    const column = this.columns[index];
+    const value = row[column.name];
+    return new InvalidDataValueException(this.options.tableName, column.name, column.dataType ?? "text", value, error.reason);
+  }
+}
+
+/**
+ * hyparquet-writer's ByteWriter whose bytes go to the stream after every row
+ * group (`flush`) and at the end (`finish`), instead of growing one buffer
+ * for the whole file.
+ */
+class StreamByteWriter extends ByteWriter {
+  constructor(private readonly output: ChunkedOutput) {
+    super(1024 * 1024);
+  }
+
+  flush(): Promise<void> {
+    // A copy: the buffer is reused for the next row group.
+    const bytes = new Uint8Array(this.buffer.slice(0, this.index));
+    this.index = 0;
+    return this.output.writeBytes(bytes);
+  }
+
+  override finish(): Promise<void> {
+    return this.flush();
+  }
+}

@@ -1,0 +1,146 @@
+import { ValueConversionError } from "./value-conversion-error.js";
+
+/**
+ * Conversions of timestamp, date and time values to what the file formats
+ * store. Timestamps are kept in microseconds (dlt's default precision) as a
+ * bigint so ISO strings with 6 fractional digits survive; a JS Date only has
+ * milliseconds. Digits beyond the 6th are truncated.
+ */
+
+const MICROS_PER_MS = 1000n;
+const MS_PER_DAY = 86_400_000;
+
+/** `YYYY-MM-DD[(T| )HH:MM[:SS[.f…]]][Z|±HH[:MM]]` */
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO_DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})/;
+const ISO_TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
+
+/**
+ * Microseconds since the Unix epoch (UTC). Accepts a Date, an ISO-8601 string
+ * (no offset means UTC, as in dlt), or a number/bigint of seconds since the
+ * epoch (dlt's coercion of numbers to timestamps).
+ */
+export function toEpochMicros(value: unknown): bigint {
+  if (value instanceof Date) return BigInt(validDateMillis(value)) * MICROS_PER_MS;
+  if (typeof value === "string") return parseTimestampMicros(value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new ValueConversionError("a timestamp must be finite");
+    return BigInt(Math.round(value * 1_000_000));
+  }
+  if (typeof value === "bigint") return value * 1_000_000n;
+  throw new ValueConversionError("expected a Date, an ISO-8601 string or epoch seconds");
+}
+
+/**
+ * ISO-8601 text in UTC with a `Z` offset: `2024-05-01T10:20:30.123Z`, with
+ * 6 fractional digits when the value has sub-millisecond precision
+ * (`…30.123456Z`). Every SQL destination and COPY parser accepts this form.
+ */
+export function formatTimestamp(value: unknown): string {
+  if (value instanceof Date) return new Date(validDateMillis(value)).toISOString();
+  return formatEpochMicros(toEpochMicros(value));
+}
+
+export function formatEpochMicros(micros: bigint): string {
+  const millis = floorDiv(micros, MICROS_PER_MS);
+  const sub = micros - millis * MICROS_PER_MS;
+  const iso = new Date(Number(millis)).toISOString();
+  return sub === 0n ? iso : `${iso.slice(0, -1)}${sub.toString().padStart(3, "0")}Z`;
+}
+
+/**
+ * Days since the Unix epoch. A string gives its calendar date as written
+ * (`2024-05-01`, or the date part of a timestamp string); a Date its UTC date;
+ * a number is epoch seconds.
+ */
+export function toEpochDays(value: unknown): number {
+  if (value instanceof Date) return Math.floor(validDateMillis(value) / MS_PER_DAY);
+  if (typeof value === "string") {
+    const match = ISO_DATE_PREFIX.exec(value);
+    if (!match) throw new ValueConversionError("expected a YYYY-MM-DD date");
+    return utcMillis(Number(match[1]), Number(match[2]), Number(match[3]), 0, 0, 0) / MS_PER_DAY;
+  }
+  if (typeof value === "number" && Number.isFinite(value)) return Math.floor(value / 86_400);
+  throw new ValueConversionError("expected a Date or a YYYY-MM-DD string");
+}
+
+/** `YYYY-MM-DD` */
+export function formatDate(value: unknown): string {
+  return new Date(toEpochDays(value) * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * Microseconds since midnight. A string is `HH:MM[:SS[.ffffff]]`; a Date gives
+ * its UTC time of day.
+ */
+export function toTimeMicros(value: unknown): bigint {
+  if (value instanceof Date) {
+    const millis = validDateMillis(value);
+    return BigInt(millis - Math.floor(millis / MS_PER_DAY) * MS_PER_DAY) * MICROS_PER_MS;
+  }
+  if (typeof value !== "string") throw new ValueConversionError("expected an HH:MM:SS string or a Date");
+  const match = ISO_TIME.exec(value);
+  if (!match) throw new ValueConversionError("expected HH:MM[:SS[.ffffff]]");
+  const [hours, minutes, seconds] = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+  if (hours > 23 || minutes > 59 || seconds > 59) throw new ValueConversionError("time of day out of range");
+  const wholeSeconds = BigInt(hours * 3600 + minutes * 60 + seconds);
+  return wholeSeconds * 1_000_000n + fractionMicros(match[4]);
+}
+
+/** `HH:MM:SS[.ffffff]`; a valid string is kept as written. */
+export function formatTime(value: unknown): string {
+  if (typeof value === "string") {
+    toTimeMicros(value);
+    return value;
+  }
+  const micros = toTimeMicros(value);
+  return new Date(Number(micros / MICROS_PER_MS)).toISOString().slice(11, 23);
+}
+
+function parseTimestampMicros(text: string): bigint {
+  const match = ISO_TIMESTAMP.exec(text.trim());
+  // No Date.parse fallback: it reads zone-less non-ISO text in the machine's
+  // local zone, so the same file would differ between machines.
+  if (!match) throw new ValueConversionError("not an ISO-8601 timestamp");
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const [hours, minutes, seconds] = [Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
+  if (hours > 24 || minutes > 59 || seconds > 60) throw new ValueConversionError("time of day out of range");
+  const millis = utcMillis(year, month, day, hours, minutes, seconds);
+  return BigInt(millis) * MICROS_PER_MS + fractionMicros(match[7]) - offsetMicros(match[8]);
+}
+
+/** Like Date.UTC, but years below 100 stay as written and invalid dates (02-30) are errors. */
+function utcMillis(year: number, month: number, day: number, hours: number, minutes: number, seconds: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (month < 1 || month > 12 || date.getUTCDate() !== day) {
+    throw new ValueConversionError("not a valid calendar date");
+  }
+  date.setUTCHours(hours, minutes, seconds, 0);
+  return date.getTime();
+}
+
+function fractionMicros(digits: string | undefined): bigint {
+  if (!digits) return 0n;
+  return BigInt(digits.slice(0, 6).padEnd(6, "0"));
+}
+
+function offsetMicros(offset: string | undefined): bigint {
+  if (!offset || offset === "Z" || offset === "z") return 0n;
+  const sign = offset[0] === "-" ? -1n : 1n;
+  const digits = offset.slice(1).replace(":", "");
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0);
+  return sign * BigInt(minutes) * 60_000_000n;
+}
+
+function validDateMillis(date: Date): number {
+  const millis = date.getTime();
+  if (Number.isNaN(millis)) throw new ValueConversionError("invalid Date");
+  return millis;
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
