@@ -7,7 +7,7 @@ export class LoadException extends DltException {}
 /**
  * A job of a load package failed (terminally, or after its last retry) while
  * `raiseOnFailedJobs` was on: the package was aborted and moved to the loaded
- * storage with status "aborted". `packages` holds the results of every package
+ * storage with status "aborted". `results` holds the results of every package
  * processed in this run, the aborted one last.
  */
 export class LoadClientJobFailed extends LoadException {
@@ -16,7 +16,7 @@ export class LoadClientJobFailed extends LoadException {
     readonly fileName: string,
     readonly table: string,
     readonly failureMessage: string,
-    readonly packages: LoadPackageResult[],
+    readonly results: LoadPackageResult[],
   ) {
     super(jobFailedMessage(loadId, fileName, table, failureMessage));
   }

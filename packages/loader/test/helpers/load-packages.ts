@@ -42,14 +42,14 @@ export async function writePackage(
   storage: LoadPackageStorage,
   loadId: string,
   schema: Schema,
-  jobs: Record<string, string | unknown[]>,
+  jobs: Record<string, string | Uint8Array | unknown[]>,
   updates: Record<string, TableSchema> = {},
 ): Promise<void> {
   await storage.createPackage(loadId, "normalized");
   await storage.writeJson(loadId, "schema.json", schema.toStored());
   await storage.writeJson(loadId, "schema_updates.json", updates);
   for (const [fileName, content] of Object.entries(jobs)) {
-    const text = typeof content === "string" ? content : content.map((row) => JSON.stringify(row)).join("\n") + "\n";
+    const text = Array.isArray(content) ? content.map((row) => JSON.stringify(row)).join("\n") + "\n" : content;
     await fs.writeFile(storage.jobPath(loadId, "new_jobs", fileName), text);
   }
 }

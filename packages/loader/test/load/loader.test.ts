@@ -135,8 +135,8 @@ describe("Loader", () => {
     ]);
     expect(await s.loaded.readFailureMessage("1", "orders.a.0.jsonl")).toContain("aborted before this job ran");
     expect((await s.loaded.readState("1")).status).toBe("aborted");
-    expect(failed.packages[0]!.status).toBe("aborted");
-    expect(failed.packages[0]!.jobs.filter((j) => j.state === "failed")).toHaveLength(3);
+    expect(failed.results[0]!.status).toBe("aborted");
+    expect(failed.results[0]!.jobs.filter((j) => j.state === "failed")).toHaveLength(3);
   });
 
   it("fails a job at once on a DestinationTerminalException", async () => {

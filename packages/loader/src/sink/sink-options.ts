@@ -1,0 +1,80 @@
+import { toSnakeCase, type LoaderParallelismStrategy, type TableSchema } from "@dlt-ts/core";
+import { SinkOptionsException } from "./sink-exceptions.js";
+
+/** A row as a sink receives it: a plain object, nested values intact (jsonl) or as read back from parquet. */
+export type SinkItem = Record<string, unknown>;
+
+/** File formats a sink can receive its data in. */
+export type SinkFileFormat = "jsonl" | "parquet";
+
+/**
+ * Options of `@destination(...)`, `destination(fn, ...)` and `destinationFrom(...)`.
+ * Each becomes a capability of the destination, so the normalizer writes what
+ * the sink wants.
+ */
+export interface SinkOptions {
+  /** Items per write() call; 0 = one call per load job, with the job file's path. Default 10. */
+  batchSize?: number;
+  /** Format of the job files: "jsonl" (items as JSON-parsed objects) or "parquet" (rows read back by hyparquet). Default "jsonl". */
+  loaderFileFormat?: SinkFileFormat;
+  /** Destination name: config section `destination.<name>`. Default: snake_case of the class or function name. */
+  name?: string;
+  /** Naming convention of table and column names. Default "direct" (names as in the data). */
+  namingConvention?: string;
+  /** Depth of nested tables; 0 keeps nested lists and objects inside the item. Default 0. */
+  maxTableNesting?: number;
+  /** Skip `_dlt_*` tables and strip `_dlt_*` columns from items and table schemas. Default true. */
+  skipDltColumnsAndTables?: boolean;
+  /** Most write() calls in flight at once (one per job). Default 20, dlt's loader workers. */
+  maxParallelLoadJobs?: number;
+  /** "parallel", "table-sequential" (one job per table chain at a time) or "sequential" (file order). Default "parallel". */
+  loaderParallelismStrategy?: LoaderParallelismStrategy;
+}
+
+/** Options with every default filled in. */
+export type ResolvedSinkOptions = Required<SinkOptions>;
+
+export const DEFAULT_SINK_NAME = "sink";
+
+/** Fills in the defaults; the name falls back to snake_case of `fallbackName`. */
+export function resolveSinkOptions(options: SinkOptions, fallbackName: string | undefined): ResolvedSinkOptions {
+  const resolved: ResolvedSinkOptions = {
+    batchSize: options.batchSize ?? 10,
+    loaderFileFormat: options.loaderFileFormat ?? "jsonl",
+    name: options.name ?? (fallbackName ? toSnakeCase(fallbackName) : DEFAULT_SINK_NAME),
+    namingConvention: options.namingConvention ?? "direct",
+    maxTableNesting: options.maxTableNesting ?? 0,
+    skipDltColumnsAndTables: options.skipDltColumnsAndTables ?? true,
+    maxParallelLoadJobs: options.maxParallelLoadJobs ?? 20,
+    loaderParallelismStrategy: options.loaderParallelismStrategy ?? "parallel",
+  };
+  validate(resolved);
+  return resolved;
+}
+
+const STRATEGIES: readonly LoaderParallelismStrategy[] = ["parallel", "table-sequential", "sequential"];
+const FORMATS: readonly SinkFileFormat[] = ["jsonl", "parquet"];
+
+function validate(o: ResolvedSinkOptions): void {
+  const problem = (option: string, expected: string, value: unknown): never => {
+    throw new SinkOptionsException(o.name, option, expected, value);
+  };
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 0) problem("batchSize", "an integer >= 0", o.batchSize);
+  if (!FORMATS.includes(o.loaderFileFormat)) problem("loaderFileFormat", FORMATS.map((f) => `"${f}"`).join(" or "), o.loaderFileFormat);
+  if (!Number.isInteger(o.maxTableNesting) || o.maxTableNesting < 0) problem("maxTableNesting", "an integer >= 0", o.maxTableNesting);
+  if (!Number.isInteger(o.maxParallelLoadJobs) || o.maxParallelLoadJobs < 1) {
+    problem("maxParallelLoadJobs", "an integer >= 1", o.maxParallelLoadJobs);
+  }
+  if (!STRATEGIES.includes(o.loaderParallelismStrategy)) {
+    problem("loaderParallelismStrategy", STRATEGIES.map((s) => `"${s}"`).join(", "), o.loaderParallelismStrategy);
+  }
+  if (!/^[A-Za-z0-9_]+$/.test(o.name)) problem("name", "letters, digits and underscores (it is a config section)", o.name);
+}
+
+/** The options that were given (undefined ones dropped), to lay over another set. */
+export function givenOptions(options: SinkOptions): SinkOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SinkOptions;
+}
+
+/** What a sink's write() is called with: a batch (or a job file's path when batchSize is 0) and its table. */
+export type SinkWrite = (items: SinkItem[] | string, table: TableSchema) => Promise<void>;
