@@ -5,6 +5,7 @@ import type { ColumnSchema, TableSchema } from "./schema-types.js";
 import type { Schema } from "./schema.js";
 import { coerceValue, NOT_COERCIBLE } from "./coercion.js";
 import { inferDataType } from "./type-inference.js";
+import { parseIsoTimestamp } from "./iso-timestamp.js";
 
 export type Row = Record<string, unknown>;
 
@@ -72,6 +73,8 @@ export class SchemaEvolver {
       const column = columns[name];
       const valueType = inferDataType(value, this.detections);
       if (valueType === undefined) continue;
+      // A detected ISO string becomes a Date, so every writer sees one timestamp representation.
+      if (valueType === "timestamp" && typeof value === "string") row[name] = parseIsoTimestamp(value);
       if (column?.dataType === valueType) continue;
       if (!column || column.dataType === undefined) {
         const defaults = this.columnDefaults[name];

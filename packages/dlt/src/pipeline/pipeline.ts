@@ -167,10 +167,9 @@ export class Pipeline {
       const pendingIds = [...pending.normalized, ...pending.extracted];
       let finished: LoadInfo | undefined;
       if (pendingIds.length > 0) {
-        process.emitWarning(
-          `Pipeline ${this.pipelineName} has pending load packages from an earlier run: ${pendingIds.join(", ")}. ` +
+        console.warn(
+          `[dlt-ts] Pipeline ${this.pipelineName} has pending load packages from an earlier run: ${pendingIds.join(", ")}. ` +
             `They are loaded before new data is extracted.`,
-          { code: "DLT_PENDING_PACKAGES" },
         );
         await recorder.step("normalize", () => this.normalize());
         finished = await recorder.step("load", () => this.load());
