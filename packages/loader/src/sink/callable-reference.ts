@@ -28,7 +28,8 @@ export async function importReference(reference: string, baseDir: string): Promi
     const candidates = [base, ...MODULE_EXTENSIONS.map((ext) => base + ext), ...MODULE_EXTENSIONS.map((ext) => path.join(base, `index${ext}`))];
     specifier = candidates.find((c) => existsSync(c) && statSync(c).isFile());
     if (!specifier) {
-      tried.push(`module file "${modulePart}" from ${baseDir}: none of ${candidates.map((c) => path.basename(c)).join(", ")} exists in ${path.dirname(base)}`);
+      const exts = MODULE_EXTENSIONS.join(",");
+      tried.push(`module file "${modulePart}" from ${baseDir}: none of ${base}{,${exts}} or ${path.join(base, "index")}{${exts}} exists`);
       return { found: false, tried };
     }
   } else {

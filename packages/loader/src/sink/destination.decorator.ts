@@ -36,15 +36,16 @@ export interface FunctionSinkOptions<C extends object = object> extends SinkOpti
  */
 export function destination(options?: SinkOptions): <T extends SinkClass>(target: T) => T;
 export function destination<C extends object>(fn: SinkFunction<C>, options?: FunctionSinkOptions<C>): SinkDestination;
+export function destination(cls: SinkClass, options?: SinkOptions & { explicit?: Record<string, unknown> }): SinkDestination;
 export function destination(
-  fnOrOptions?: SinkFunction | SinkOptions,
+  fnOrOptions?: SinkFunction | SinkClass | SinkOptions,
   functionOptions: FunctionSinkOptions = {},
 ): SinkDestination | (<T extends SinkClass>(target: T) => T) {
   if (typeof fnOrOptions === "function") {
     const { spec, explicit, ...options } = functionOptions;
     const isClass = typeof (fnOrOptions.prototype as { write?: unknown } | undefined)?.write === "function";
     return new SinkDestination({
-      target: isClass ? { kind: "class", cls: fnOrOptions as unknown as SinkClass } : { kind: "function", fn: fnOrOptions },
+      target: isClass ? { kind: "class", cls: fnOrOptions as SinkClass } : { kind: "function", fn: fnOrOptions as SinkFunction },
       options,
       defaultName: fnOrOptions.name || undefined,
       explicit,

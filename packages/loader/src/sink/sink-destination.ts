@@ -136,7 +136,9 @@ export class SinkDestination implements Destination {
       });
       if (!found.found) {
         tried.push("no destinationCallable was given to destinationFrom()");
-        tried.push(...found.traces.map((t) => `${t.provider}: ${t.key} (not set)`));
+        const byProvider = new Map<string, string[]>();
+        for (const trace of found.traces) byProvider.set(trace.provider, [...(byProvider.get(trace.provider) ?? []), trace.key]);
+        for (const [provider, keys] of byProvider) tried.push(`${provider}: ${keys.join(", ")} (none set)`);
         throw new DestinationCallableNotFound(
           name,
           tried,
