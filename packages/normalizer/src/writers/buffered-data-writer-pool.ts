@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createWriteStream, promises as fs } from "node:fs";
 import * as path from "node:path";
 import { formatJobFileName, type DestinationCapabilities, type LoaderFileFormat, type TableSchema } from "@dlt-ts/core";
@@ -184,6 +185,8 @@ export class BufferedDataWriterPool {
     const tempPath = path.join(directory, `.${fileName}.tmp`);
     // "wx": a clash of random ids must fail, not overwrite another file.
     const stream = createWriteStream(tempPath, { flags: "wx" });
+    // Open errors (a missing folder, an id clash) surface here, where the file is set up.
+    await once(stream, "open");
     const columns = typedColumns(Object.values(table.columns));
     let writer: DataWriter;
     try {

@@ -1,0 +1,137 @@
+import { capabilities } from "@dlt-ts/core";
+import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { table, tempDir, writeWith } from "./writer-test-helpers.js";
+
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+
+const decoder = new TextDecoder();
+
+function arrayBuffer(content: Buffer): ArrayBuffer {
+  return content.buffer.slice(content.byteOffset, content.byteOffset + content.byteLength) as ArrayBuffer;
+}
+
+/** Reads rows back with raw micros for timestamps and raw bytes for binary/json columns. */
+async function readBack(content: Buffer): Promise<Record<string, unknown>[]> {
+  return parquetReadObjects({
+    file: arrayBuffer(content),
+    utf8: false,
+    parsers: { timestampFromMicroseconds: (micros: bigint) => micros },
+  });
+}
+
+const allTypes = table("events", {
+  id: "bigint",
+  name: "text",
+  flag: "bool",
+  at: "timestamp",
+  local: { dataType: "timestamp", timezone: false },
+  day: "date",
+  clock: "time",
+  price: "decimal",
+  amount: { dataType: "wei", precision: 30, scale: 0 },
+  ratio: "double",
+  doc: "json",
+  blob: "binary",
+});
+
+const fullRow = {
+  id: 2n ** 62n + 1n,
+  name: "naïve 😀 \u0000",
+  flag: true,
+  at: "2024-05-01T10:20:30.123456+02:00",
+  local: new Date("2024-05-01T10:20:30.123Z"),
+  day: "2024-05-01",
+  clock: "12:34:56.000001",
+  price: "12.3456789",
+  amount: 123456789012345678901234567890n,
+  ratio: 0.25,
+  doc: { a: [1, "x"], big: 2n ** 64n },
+  blob: new Uint8Array([0xde, 0xad]),
+};
+
+describe("ParquetDataWriter", () => {
+  it("maps dlt types to parquet types", async () => {
+    const content = await writeWith(dir, "parquet", allTypes, [[fullRow]]);
+    const { schema, num_rows, created_by } = parquetMetadata(arrayBuffer(content));
+    expect(num_rows).toBe(1n);
+    expect(created_by).toBe("dlt-ts");
+    const types = Object.fromEntries(
+      schema.slice(1).map((e) => [e.name, [e.type, e.converted_type ?? null, e.logical_type ?? null, e.repetition_type]]),
+    );
+    expect(types).toEqual({
+      id: ["INT64", null, null, "OPTIONAL"],
+      name: ["BYTE_ARRAY", "UTF8", { type: "STRING" }, "OPTIONAL"],
+      flag: ["BOOLEAN", null, null, "OPTIONAL"],
+      at: ["INT64", "TIMESTAMP_MICROS", { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MICROS" }, "OPTIONAL"],
+      local: ["INT64", null, { type: "TIMESTAMP", isAdjustedToUTC: false, unit: "MICROS" }, "OPTIONAL"],
+      day: ["INT32", "DATE", { type: "DATE" }, "OPTIONAL"],
+      clock: ["INT64", "TIME_MICROS", { type: "TIME", isAdjustedToUTC: false, unit: "MICROS" }, "OPTIONAL"],
+      price: ["FIXED_LEN_BYTE_ARRAY", "DECIMAL", { type: "DECIMAL", precision: 38, scale: 9 }, "OPTIONAL"],
+      amount: ["FIXED_LEN_BYTE_ARRAY", "DECIMAL", { type: "DECIMAL", precision: 30, scale: 0 }, "OPTIONAL"],
+      ratio: ["DOUBLE", null, null, "OPTIONAL"],
+      doc: ["BYTE_ARRAY", null, { type: "JSON" }, "OPTIONAL"],
+      blob: ["BYTE_ARRAY", null, null, "OPTIONAL"],
+    });
+    expect(schema.find((e) => e.name === "price")?.type_length).toBe(16);
+  });
+
+  it("reads back the same values, nulls included", async () => {
+    const content = await writeWith(dir, "parquet", allTypes, [[fullRow, { id: 7n, name: "" }]]);
+    const [first, second] = await readBack(content);
+    expect(first.id).toBe(2n ** 62n + 1n);
+    expect(first.name).toBe("naïve 😀 \u0000");
+    expect(first.flag).toBe(true);
+    expect(first.at).toBe(BigInt(Date.parse("2024-05-01T08:20:30.123Z")) * 1000n + 456n);
+    expect(first.local).toBe(BigInt(Date.parse("2024-05-01T10:20:30.123Z")) * 1000n);
+    expect(first.day).toEqual(new Date("2024-05-01T00:00:00Z"));
+    expect(first.clock).toBe(45_296_000_001n);
+    expect(first.price).toBeCloseTo(12.3456789, 9);
+    expect(first.ratio).toBe(0.25);
+    // json keeps the bigint's digits: check the stored text, not a JSON.parse of it.
+    expect(decoder.decode(first.doc as Uint8Array)).toBe('{"a":[1,"x"],"big":18446744073709551616}');
+    expect(Array.from(first.blob as Uint8Array)).toEqual([0xde, 0xad]);
+    expect(second).toEqual({
+      id: 7n,
+      name: "",
+      flag: null,
+      at: null,
+      local: null,
+      day: null,
+      clock: null,
+      price: null,
+      amount: null,
+      ratio: null,
+      doc: null,
+      blob: null,
+    });
+  });
+
+  it("writes one row group per parquetRowGroupSize rows", async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => ({ id: BigInt(i), name: `n${i}` }));
+    const content = await writeWith(dir, "parquet", table("t", { id: "bigint", name: "text" }), [rows.slice(0, 7), rows.slice(7)], {
+      parquetRowGroupSize: 10,
+    });
+    expect(parquetMetadata(arrayBuffer(content)).row_groups.map((g) => g.num_rows)).toEqual([10n, 10n, 5n]);
+    expect(await readBack(content)).toEqual(rows);
+  });
+
+  it("uses the destination's decimal precision and refuses values that overflow it", async () => {
+    const caps = capabilities({ decimalPrecision: [5, 2] });
+    const schema = table("t", { price: "decimal" });
+    const content = await writeWith(dir, "parquet", schema, [[{ price: "999.994" }, { price: -1.5 }]], { capabilities: caps });
+    expect((await readBack(content)).map((r) => r.price)).toEqual([999.99, -1.5]);
+    await expect(writeWith(dir, "parquet", schema, [[{ price: "999.995" }]], { capabilities: caps })).rejects.toThrow(
+      'Cannot write value "999.995" (string) of column "price" in table "t" as decimal: more than 5 digits (DECIMAL(5, 2)).',
+    );
+  });
+
+  it("refuses values of the wrong kind, naming the column", async () => {
+    await expect(writeWith(dir, "parquet", allTypes, [[{ id: 1.5 }]])).rejects.toThrow(
+      'Cannot write value 1.5 (number) of column "id" in table "events" as bigint: expected an integer.',
+    );
+    await expect(writeWith(dir, "parquet", allTypes, [[{ id: 2n ** 63n }]])).rejects.toThrow(
+      "out of the 64-bit integer range",
+    );
+  });
+});
