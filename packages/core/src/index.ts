@@ -23,3 +23,7 @@ export * from "./storage/job-file-name.js";
 export * from "./storage/load-package-storage.js";
 export * from "./storage/atomic-file.js";
 export * from "./config/index.js";
+export * from "./destination/sql-client.js";
+export * from "./destination/sql-client-base.js";
+export * from "./destination/type-mapper.js";
+export * from "./destination/type-mapper-base.js";

@@ -20,3 +20,7 @@ export { SinkJobClient, SinkLoadJob } from "./sink/sink-job-client.js";
 export { toSinkDestination, isSinkClass } from "./sink/to-sink-destination.js";
 export { DestinationCallableNotFound, InvalidSinkCallable, SinkOptionsException } from "./sink/sink-exceptions.js";
 export type { SinkItem, SinkOptions, SinkFileFormat, ResolvedSinkOptions } from "./sink/sink-options.js";
+export * from "./sql/sql-job-client.js";
+export * from "./sql/sql-load-job.js";
+export * from "./sql/sql-followup-sql.js";
+export * from "./sql/insert-values-reader.js";

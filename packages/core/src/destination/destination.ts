@@ -1,7 +1,8 @@
 import type { DestinationCapabilities } from "./capabilities.js";
 import type { Schema } from "../schema/schema.js";
 import type { LoadPackageStorage } from "../storage/load-package-storage.js";
-import type { TableSchema } from "../schema/schema-types.js";
+import type { StoredSchema, TableSchema } from "../schema/schema-types.js";
+import type { SqlClient } from "./sql-client.js";
 
 /** What a destination needs to know about the pipeline that uses it. */
 export interface DestinationContext {
@@ -34,6 +35,11 @@ export interface ConfiguredDestination {
   readonly location: string;
   /** A client for one schema in the configured dataset. Callers must close() it. */
   createClient(schema: Schema): Promise<JobClient>;
+  /**
+   * SQL destinations only: a SQL client on the configured dataset, for reading
+   * back what was loaded (`pipeline.sqlClient()`). Callers must close() it.
+   */
+  sqlClient?(): Promise<SqlClient>;
 }
 
 /** One job file of a load package, handed to `JobClient.createLoadJob`. */
@@ -81,6 +87,11 @@ export interface JobClient {
   completeLoad(loadId: string): Promise<void>;
   /** The newest pipeline state stored at the destination, for restore on a fresh machine. */
   getStoredState?(pipelineName: string): Promise<StoredPipelineState | undefined>;
+  /**
+   * The newest schema named `schemaName` stored at the destination (`_dlt_version`
+   * on SQL destinations), for restore on a fresh machine. Optional.
+   */
+  getStoredSchema?(schemaName: string): Promise<StoredSchema | undefined>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,133 @@
+import {
+  DestinationTerminalException,
+  resolveConfig,
+  type ConfiguredDestination,
+  type Destination,
+  type DestinationCapabilities,
+  type DestinationContext,
+  type JobClient,
+  type ReplaceStrategy,
+  type Schema,
+} from "@dlt-ts/core";
+import { postgresCapabilities } from "./postgres-capabilities.js";
+import { PostgresClientConfiguration } from "./postgres-configuration.js";
+import type { PostgresCredentials } from "./postgres-credentials.js";
+import { PostgresJobClient } from "./postgres-job-client.js";
+import { PostgresSqlClient, type PostgresConnectionParams } from "./postgres-sql-client.js";
+
+/** Options of `postgres()`; each wins over config files and env vars. */
+export interface PostgresDestinationOptions {
+  /**
+   * A connection string `postgresql://user:password@host:5432/database?sslmode=require&connect_timeout=15`,
+   * a `PostgresCredentials`, or its fields. Default: `destination.<name>.credentials` from env / TOML.
+   */
+  credentials?: string | PostgresCredentials | Partial<PostgresConnectionParams>;
+  /** Default true. */
+  createIndexes?: boolean;
+  /** Default "truncate-and-insert". */
+  replaceStrategy?: ReplaceStrategy;
+  /** Default "%s_staging". */
+  stagingDatasetNameLayout?: string;
+  /** Connections per client. Default 10. */
+  poolSize?: number;
+  /** Config section under `destination.`. Default "postgres". */
+  destinationName?: string;
+}
+
+/** Postgres resolved for one pipeline run. */
+class ConfiguredPostgres implements ConfiguredDestination {
+  readonly capabilities: DestinationCapabilities;
+
+  constructor(
+    private readonly config: PostgresClientConfiguration,
+    private readonly context: DestinationContext,
+    capabilities: DestinationCapabilities,
+  ) {
+    this.capabilities = capabilities;
+  }
+
+  /** The connection string with the password masked. */
+  get location(): string {
+    return String(this.config.credentials);
+  }
+
+  async createClient(schema: Schema): Promise<JobClient> {
+    return new PostgresJobClient(schema, this.newSqlClient(), {
+      createIndexes: this.config.createIndexes,
+      replaceStrategy: this.config.replaceStrategy,
+    });
+  }
+
+  async sqlClient(): Promise<PostgresSqlClient> {
+    return this.newSqlClient();
+  }
+
+  private newSqlClient(): PostgresSqlClient {
+    const credentials = this.config.credentials;
+    const dataset = this.context.datasetName;
+    return new PostgresSqlClient(this.capabilities, dataset, {
+      credentials: {
+        host: credentials.host,
+        port: credentials.port,
+        database: credentials.database,
+        username: credentials.username,
+        password: credentials.password,
+        connectTimeout: credentials.connectTimeout,
+        sslmode: credentials.sslmode ?? credentials.query?.sslmode,
+      },
+      poolSize: this.config.poolSize,
+      stagingDatasetName: this.config.stagingDatasetNameLayout.replace("%s", dataset),
+    });
+  }
+}
+
+/**
+ * The Postgres destination. Config and credentials come from the options,
+ * else `destination.postgres.*` in env vars / `.dlt/*.toml` (e.g.
+ * `DESTINATION__POSTGRES__CREDENTIALS=postgresql://loader:pw@localhost:5432/dlt_data`).
+ */
+export class PostgresDestination implements Destination {
+  readonly destinationType = "postgres";
+  readonly destinationName: string;
+
+  constructor(readonly options: PostgresDestinationOptions = {}) {
+    this.destinationName = options.destinationName ?? "postgres";
+  }
+
+  capabilities(): DestinationCapabilities {
+    return postgresCapabilities();
+  }
+
+  async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<PostgresSqlClient> }> {
+    const { destinationName: _name, ...explicit } = this.options;
+    const config = await resolveConfig(PostgresClientConfiguration, {
+      sections: ["destination", this.destinationName],
+      pipelineName: context.pipelineName,
+      projectDir: context.projectDir,
+      explicit: explicit as Record<string, unknown>,
+    });
+    const strategies = postgresCapabilities().supportedReplaceStrategies;
+    if (!strategies.includes(config.replaceStrategy)) {
+      throw new DestinationTerminalException(
+        `replace_strategy "${config.replaceStrategy}" is not one of ${strategies.join(", ")} (destination.${this.destinationName}.replace_strategy)`,
+      );
+    }
+    return new ConfiguredPostgres(config, context, this.capabilities());
+  }
+}
+
+/**
+ * Creates the Postgres destination for `pipeline({ destination })`.
+ *
+ * @example
+ * import { pipeline } from "dlt-ts";
+ * import { postgres } from "@dlt-ts/destination-postgres";
+ * const p = pipeline({
+ *   pipelineName: "github",
+ *   destination: postgres({ credentials: "postgresql://loader:pw@localhost:5432/dlt_data" }),
+ *   datasetName: "github_data",
+ * });
+ */
+export function postgres(options: PostgresDestinationOptions = {}): PostgresDestination {
+  return new PostgresDestination(options);
+}
