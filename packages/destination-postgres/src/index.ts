@@ -17,5 +17,6 @@ export { classifyPostgresError, type PgErrorLike } from "./postgres-errors.js";
 export { PostgresTypeMapper } from "./postgres-type-mapper.js";
 export { PostgresJobClient } from "./postgres-job-client.js";
 export { PostgresCsvCopyJob } from "./postgres-copy-job.js";
+export { PostgresInsertValuesLoadJob } from "./postgres-insert-job.js";
 
 export default postgres;

@@ -36,8 +36,8 @@ export function escapePostgresLiteral(value: unknown): string {
 /**
  * Capabilities of Postgres (limits from https://www.postgresql.org/docs/current/limits.html):
  * csv through COPY preferred (measured faster than insert_values, see the
- * package README), insert_values supported; identifiers at most 63 bytes and
- * folded to lower case; queries up to 32 MiB; text up to 1 GiB; decimal
+ * package README), insert_values supported; identifiers at most 63 bytes, quoted
+ * and kept as the naming convention writes them; queries up to 32 MiB; text up to 1 GiB; decimal
  * numeric(38,9), wei numeric(156,78); DDL in transactions; merge by
  * delete-insert and upsert; replace by truncate-and-insert,
  * insert-from-staging and staging-optimized.
@@ -50,7 +50,8 @@ export function postgresCapabilities(): DestinationCapabilities {
     supportedStagingFileFormats: [],
     escapeIdentifier: escapePostgresIdentifier,
     escapeLiteral: escapePostgresLiteral,
-    casefoldIdentifier: (identifier) => identifier.toLowerCase(),
+    // Every identifier is quoted, so names keep their case; the naming convention decides it.
+    casefoldIdentifier: (identifier) => identifier,
     hasCaseSensitiveIdentifiers: true,
     decimalPrecision: [38, 9],
     weiPrecision: [156, 78],

@@ -1,6 +1,7 @@
 import type { ColumnSchema, LoadJob, LoadJobRequest, Schema, SqlClient, TableSchema } from "@dlt-ts/core";
 import { SqlJobClientBase, type FollowupSqlContext, type SqlJobClientOptions } from "@dlt-ts/loader";
 import { PostgresCsvCopyJob } from "./postgres-copy-job.js";
+import { PostgresInsertValuesLoadJob } from "./postgres-insert-job.js";
 import type { PostgresSqlClient } from "./postgres-sql-client.js";
 import { PostgresTypeMapper } from "./postgres-type-mapper.js";
 
@@ -16,7 +17,9 @@ export class PostgresJobClient extends SqlJobClientBase {
   }
 
   protected override createFormatLoadJob(request: LoadJobRequest, format: string): LoadJob | undefined {
-    return format === "csv" ? new PostgresCsvCopyJob(this, request) : undefined;
+    if (format === "csv") return new PostgresCsvCopyJob(this, request);
+    if (format === "insert_values") return new PostgresInsertValuesLoadJob(this, request);
+    return undefined;
   }
 
   protected override tempTableSql(name: string, select: string): string {

@@ -125,9 +125,9 @@ describe("PostgresSqlClient against the real server", () => {
     expect(await client.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
   });
 
-  test("qualified names are quoted and folded to lower case", () => {
-    expect(client.makeQualifiedTableName('Weird"Name')).toBe(`"${dataset}"."weird""name"`);
-    expect(client.escapeColumnName("Col")).toBe('"col"');
+  test("qualified names are quoted and keep their case", () => {
+    expect(client.makeQualifiedTableName('Weird"Name')).toBe(`"${dataset}"."Weird""Name"`);
+    expect(client.escapeColumnName("Col")).toBe('"Col"');
     expect(client.fullyQualifiedDatasetName(false)).toBe(dataset);
   });
 });

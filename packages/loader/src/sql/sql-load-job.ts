@@ -62,9 +62,12 @@ export class InsertValuesLoadJob extends SqlLoadJobBase {
       inBytes: caps.isMaxQueryLengthInBytes,
       maxRowsPerInsert: caps.maxRowsPerInsert,
     });
-    for await (const statement of statements) {
-      await tx.execute(statement.includes("\0") ? statement.replace(/\0/g, "") : statement);
-    }
+    for await (const statement of statements) await tx.execute(this.cleanStatement(statement));
+  }
+
+  /** Last change to a statement before it runs. Default: NUL characters removed. */
+  protected cleanStatement(statement: string): string {
+    return statement.includes("\0") ? statement.replace(/\0/g, "") : statement;
   }
 }
 
