@@ -3,8 +3,12 @@ export interface LoadJobResult {
   /** Job file name as it ended (`<table>.<file_id>.<retry>.<format>`). */
   fileName: string;
   table: string;
-  state: "completed" | "failed";
-  /** The error message of a failed job (also kept as `<file>.exception`). */
+  /**
+   * completed; failed (kept in failed_jobs with `<file>.exception`); retry: out
+   * of tries in this run, back in new_jobs for the next run to resume.
+   */
+  state: "completed" | "failed" | "retry";
+  /** The error message of a failed job, or the last error of a job left for retry. */
   failureMessage?: string;
   /** Size of the job file in bytes. */
   fileSize: number;
@@ -14,7 +18,8 @@ export interface LoadJobResult {
   retries: number;
 }
 
-export type LoadPackageStatus = "loaded" | "aborted";
+/** loaded and aborted packages moved to the loaded storage; a pending one stays for the next run. */
+export type LoadPackageStatus = "loaded" | "aborted" | "pending";
 
 /** What happened to one load package. */
 export interface LoadPackageResult {
@@ -30,6 +35,7 @@ export interface LoadPackageResult {
 /** Progress of one package, reported after every job that finished. */
 export interface LoadProgress {
   loadId: string;
+  /** Jobs completed. */
   jobsDone: number;
   jobsFailed: number;
   jobsTotal: number;

@@ -1,8 +1,8 @@
 import type { ConfiguredDestination, LoadPackageStorage } from "@dlt-ts/core";
-import { LoadClientJobFailed } from "./load-exceptions.js";
+import { LoadClientJobFailed, LoadClientJobRetry } from "./load-exceptions.js";
 import { defaultLoaderSettings, type LoaderOptions, type LoaderSettings } from "./loader-options.js";
 import type { LoadPackageResult } from "./load-result.js";
-import { PackageLoad } from "./package-load.js";
+import { PackageLoad, type PackageLoadOutcome } from "./package-load.js";
 
 export interface LoaderArgs {
   /** Packages waiting to be loaded (the normalize stage's output). */
@@ -32,25 +32,33 @@ export class Loader {
     this.settings = { ...defaultLoaderSettings(), ...defined };
   }
 
-  /** Loads all pending packages; rejects with `LoadClientJobFailed` when a package was aborted. */
+  /**
+   * Loads all pending packages, oldest first. Rejects with `LoadClientJobFailed`
+   * when a failed job aborted a package, and with `LoadClientJobRetry` when a
+   * job ran out of tries (that package and the ones after it stay pending).
+   */
   async run(): Promise<LoadPackageResult[]> {
     const results: LoadPackageResult[] = [];
     for (const loadId of await this.args.normalized.listPackages()) {
-      const { result, abortCause } = await this.loadOne(loadId);
+      const { result, abortCause, retryCause } = await this.loadOne(loadId);
       results.push(result);
       if (abortCause) {
         throw new LoadClientJobFailed(loadId, abortCause.fileName, abortCause.table, abortCause.message, results);
+      }
+      if (retryCause) {
+        const { fileName, table, message, tries } = retryCause;
+        throw new LoadClientJobRetry(loadId, fileName, table, message, tries, results);
       }
     }
     return results;
   }
 
-  /** Loads one package without throwing on failed jobs: an aborted package comes back with status "aborted". */
+  /** Loads one package without throwing on job failures: see the result's status ("loaded", "aborted", "pending"). */
   async loadPackage(loadId: string): Promise<LoadPackageResult> {
     return (await this.loadOne(loadId)).result;
   }
 
-  private loadOne(loadId: string): ReturnType<PackageLoad["run"]> {
+  private loadOne(loadId: string): Promise<PackageLoadOutcome> {
     const { normalized, loaded, destination, options } = this.args;
     return new PackageLoad(loadId, normalized, loaded, destination, this.settings, options?.onProgress).run();
   }

@@ -33,11 +33,22 @@ interface ChainProgress {
   tables: Set<string>;
 }
 
-/** The first job failure that aborts a package. */
-interface AbortCause {
+/** The job that stopped the package: the first terminal failure, or the first job out of tries. */
+export interface StopCause {
   fileName: string;
   table: string;
   message: string;
+  /** Tries of the job in this run. */
+  tries: number;
+}
+
+/** What loading one package came to. */
+export interface PackageLoadOutcome {
+  result: LoadPackageResult;
+  /** Set when a failed job aborted the package (raiseOnFailedJobs). */
+  abortCause?: StopCause;
+  /** Set when a job ran out of tries: the package stays pending for the next run. */
+  retryCause?: StopCause;
 }
 
 /**
@@ -50,7 +61,8 @@ export class PackageLoad {
   private readonly results = new Map<string, LoadJobResult>();
   private readonly chains = new Map<string, ChainProgress>();
   private completedChains = new Set<string>();
-  private abortCause: AbortCause | undefined;
+  private abortCause: StopCause | undefined;
+  private retryCause: StopCause | undefined;
   /** An error that is not a job failure (e.g. completeTableChain threw): the package stays pending. */
   private fatal: unknown;
   private jobsTotal = 0;
@@ -65,8 +77,12 @@ export class PackageLoad {
     private readonly onProgress: LoaderOptions["onProgress"],
   ) {}
 
-  /** Loads the package; on a failed job with raiseOnFailedJobs it returns the aborted result and `abortCause` is set. */
-  async run(): Promise<{ result: LoadPackageResult; abortCause?: AbortCause }> {
+  /**
+   * Loads the package. A failed job with raiseOnFailedJobs aborts it
+   * (`abortCause`); a job out of tries leaves it pending in `normalized`
+   * (`retryCause`); other errors are thrown and leave it pending too.
+   */
+  async run(): Promise<PackageLoadOutcome> {
     const startedAt = new Date();
     const { loadId, normalized } = this;
     const stored = await normalized.readJson<StoredSchema>(loadId, "schema.json");
@@ -86,7 +102,7 @@ export class PackageLoad {
       if (this.fatal !== undefined) throw this.fatal;
       if (this.abortCause) {
         await this.failRemainingJobs(this.abortCause);
-      } else {
+      } else if (!this.retryCause) {
         await this.completeReadyChains();
         if (this.fatal !== undefined) throw this.fatal;
         await this.client.completeLoad(loadId);
@@ -94,23 +110,25 @@ export class PackageLoad {
     } finally {
       await this.client.close();
     }
-    const status = this.abortCause ? "aborted" : "loaded";
     await this.stateWrites;
-    await normalized.updateState(loadId, { status });
-    await normalized.movePackage(loadId, this.loaded);
+    const status = this.abortCause ? "aborted" : this.retryCause ? "pending" : "loaded";
+    if (status !== "pending") {
+      await normalized.updateState(loadId, { status });
+      await normalized.movePackage(loadId, this.loaded);
+    }
     const finishedAt = new Date();
-    return {
-      result: {
-        loadId,
-        schemaName: this.schema.name,
-        status,
-        jobs: [...this.results.values()],
-        startedAt,
-        finishedAt,
-        elapsedMs: finishedAt.getTime() - startedAt.getTime(),
-      },
-      abortCause: this.abortCause,
+    const result: LoadPackageResult = {
+      loadId,
+      schemaName: this.schema.name,
+      status,
+      jobs: [...this.results.values()],
+      startedAt,
+      finishedAt,
+      elapsedMs: finishedAt.getTime() - startedAt.getTime(),
     };
+    if (this.abortCause) return { result, abortCause: this.abortCause };
+    if (this.retryCause) return { result, retryCause: this.retryCause };
+    return { result };
   }
 
   /** Jobs to run (resumed first, then new, each in file order); jobs finished by an earlier run go straight to the results. */
@@ -206,62 +224,67 @@ export class PackageLoad {
   }
 
   private stopping(): boolean {
-    return this.abortCause !== undefined || this.fatal !== undefined;
+    return this.abortCause !== undefined || this.retryCause !== undefined || this.fatal !== undefined;
   }
 
-  /** One job through its tries: started → completed | failed, or back to new_jobs with the retry count raised. */
+  /**
+   * One job through its tries: started → completed | failed, or back to
+   * new_jobs with the retry count in its name raised. Each run gives a job
+   * `raiseOnMaxRetries` tries; out of tries it stays in new_jobs and the
+   * package stops, to be resumed by the next run.
+   */
   private async runJob(job: QueuedJob): Promise<void> {
     const { loadId, normalized, settings } = this;
     let fileName = job.fileName;
     if (!job.resumed) await normalized.startJob(loadId, fileName);
     const size = await fileSize(normalized.jobPath(loadId, "started_jobs", fileName));
     const startedAt = performance.now();
-    let completed = false;
-    for (;;) {
-      const retry = parseJobFileName(fileName).retry;
+    const result = (state: LoadJobResult["state"], failureMessage?: string): LoadJobResult => ({
+      fileName,
+      table: job.table,
+      state,
+      ...(failureMessage === undefined ? {} : { failureMessage }),
+      fileSize: size,
+      elapsedMs: performance.now() - startedAt,
+      retries: parseJobFileName(fileName).retry,
+    });
+    for (let tries = 1; ; tries++) {
       try {
         const table = this.loadTable(job.table, fileName);
         const filePath = normalized.jobPath(loadId, "started_jobs", fileName);
         await this.client.createLoadJob({ loadId, fileName, filePath, table, packages: normalized }).run();
         await normalized.completeJob(loadId, fileName);
-        completed = true;
-        this.finishJob(job, {
-          fileName,
-          table: job.table,
-          state: "completed",
-          fileSize: size,
-          elapsedMs: performance.now() - startedAt,
-          retries: retry,
-        });
+        this.finishJob(job, result("completed"));
+        await this.onChainJobDone(job, true);
+        return;
       } catch (error) {
         const terminal = isTerminal(error) || error instanceof LoadJobUnknownTable;
-        const tries = retry + 1;
-        const exhausted = settings.raiseOnMaxRetries > 0 && tries >= settings.raiseOnMaxRetries;
-        if (terminal || exhausted || this.stopping()) {
-          const message = terminal
-            ? describeError(error)
-            : `${describeError(error)}\n(failed after ${tries} ${tries === 1 ? "try" : "tries"})`;
+        if (terminal || this.abortCause) {
+          // A package being aborted does not retry: it fails what it was running.
+          const message = describeError(error);
           await normalized.failJob(loadId, fileName, message);
-          this.finishJob(job, {
-            fileName,
-            table: job.table,
-            state: "failed",
-            failureMessage: message,
-            fileSize: size,
-            elapsedMs: performance.now() - startedAt,
-            retries: retry,
-          });
-          if (settings.raiseOnFailedJobs) this.abortCause ??= { fileName, table: job.table, message };
-          break;
+          this.finishJob(job, result("failed", message));
+          if (settings.raiseOnFailedJobs) this.abortCause ??= { fileName, table: job.table, message, tries };
+          await this.onChainJobDone(job, false);
+          return;
         }
+        const retry = parseJobFileName(fileName).retry;
         fileName = await normalized.retryJob(loadId, fileName);
+        const outOfTries = settings.raiseOnMaxRetries > 0 && tries >= settings.raiseOnMaxRetries;
+        if (outOfTries || this.stopping()) {
+          const message = describeError(error);
+          this.finishJob(job, result("retry", message));
+          if (outOfTries) this.retryCause ??= { fileName, table: job.table, message, tries };
+          return;
+        }
         await sleep(Math.min(settings.maxRetryBackoffMs, settings.retryBackoffMs * 2 ** retry));
+        if (this.stopping()) {
+          this.finishJob(job, result("retry", describeError(error)));
+          return;
+        }
         await normalized.startJob(loadId, fileName);
-        continue;
       }
-      break;
     }
-    await this.onChainJobDone(job, completed);
   }
 
   /** The job's table, with the write disposition a nested table inherits from its root. */
@@ -273,15 +296,24 @@ export class PackageLoad {
 
   private finishJob(job: QueuedJob, result: LoadJobResult): void {
     this.results.set(job.fileName, result);
-    const jobsFailed = [...this.results.values()].filter((r) => r.state === "failed").length;
-    this.onProgress?.({ loadId: this.loadId, jobsDone: this.results.size, jobsFailed, jobsTotal: this.jobsTotal });
+    const states = [...this.results.values()].map((r) => r.state);
+    this.onProgress?.({
+      loadId: this.loadId,
+      jobsDone: states.filter((state) => state === "completed").length,
+      jobsFailed: states.filter((state) => state === "failed").length,
+      jobsTotal: this.jobsTotal,
+    });
   }
 
   private async onChainJobDone(job: QueuedJob, completed: boolean): Promise<void> {
     const chain = this.chains.get(job.root)!;
     chain.pending -= 1;
     if (completed) chain.completed += 1;
-    await this.completeChainIfReady(job.root, chain);
+    try {
+      await this.completeChainIfReady(job.root, chain);
+    } catch (error) {
+      this.fatal ??= error;
+    }
   }
 
   private async completeReadyChains(): Promise<void> {
@@ -318,7 +350,7 @@ export class PackageLoad {
   }
 
   /** After an abort, jobs that never ran go to failed_jobs so the package holds no pending work. */
-  private async failRemainingJobs(cause: AbortCause): Promise<void> {
+  private async failRemainingJobs(cause: StopCause): Promise<void> {
     const { loadId, normalized } = this;
     const message = `Load package ${loadId} was aborted before this job ran: job "${cause.fileName}" failed.`;
     for (const fileName of await normalized.listJobs(loadId, "new_jobs")) {

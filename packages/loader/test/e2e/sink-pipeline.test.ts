@@ -9,7 +9,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
   DestinationTerminalException,
-  PipelineStepFailed,
   config,
   destination,
   destinationFrom,
@@ -56,7 +55,7 @@ function record(items: DataItem[] | string, table: TableSchema): void {
   calls.push({ table: table.name, items, columns: Object.keys(table.columns) });
 }
 
-function p(name: string, dest: unknown) {
+function p(name: string, dest: object) {
   return pipeline({ pipelineName: name, pipelinesDir: path.join(dir, "pipelines"), destination: dest, progress: "none", projectDir });
 }
 
@@ -209,24 +208,37 @@ describe("sinks through pipeline()", () => {
       expect(info.loadPackages[0]!.jobs.find((j) => j.table === "t")!.retries).toBe(2);
     });
 
-    it("after load.raise_on_max_retries tries the job fails and run() rejects with the failed job in LoadInfo", async () => {
+    it("out of load.raise_on_max_retries tries run() rejects; the next run() resumes and sends each item once", async () => {
       setEnv("LOAD__RAISE_ON_MAX_RETRIES", "2");
+      let down = true;
       let attempts = 0;
       const sink = destination(
-        async () => {
-          attempts += 1;
-          throw new Error("down");
+        async (items: DataItem[] | string, table: TableSchema) => {
+          if ((items as DataItem[])[0]!["i"] === 4) {
+            attempts += 1;
+            if (down) throw new Error("down");
+          }
+          record(items, table);
         },
-        { name: "down" },
+        { name: "down", batchSize: 2 },
       );
-      const error = (await p("max_retries", sink)
-        .run([{ a: 1 }], { tableName: "t" })
-        .catch((e: unknown) => e)) as PipelineStepFailed;
-      expect(error).toBeInstanceOf(PipelineStepFailed);
+      const pipe = p("max_retries", sink);
+      await expect(pipe.run(Array.from({ length: 7 }, (_, i) => ({ i })), { tableName: "t" })).rejects.toThrow(
+        /failed 2 times in this run, the last time with:\n  Error: down/,
+      );
       expect(attempts).toBe(2);
-      expect(error.loadInfo!.hasFailedJobs).toBe(true);
-      expect(error.loadInfo!.failedJobs[0]!.failureMessage).toBe("Error: down\n(failed after 2 tries)");
-      expect(error.message).toContain("ABORTED");
+      expect(itemsOf("t").map((r) => r["i"])).toEqual([0, 1, 2, 3]);
+      expect(pipe.listPendingPackages().normalized).toHaveLength(1);
+
+      down = false;
+      const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+      try {
+        const info = await p("max_retries", sink).run();
+        expect(info.hasFailedJobs).toBe(false);
+      } finally {
+        warn.mockRestore();
+      }
+      expect(itemsOf("t").map((r) => r["i"])).toEqual([0, 1, 2, 3, 4, 5, 6]);
     });
 
     it("a DestinationTerminalException fails the job at once", async () => {

@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import { DestinationTerminalException } from "@dlt-ts/core";
-import { Loader, LoadClientJobFailed, type LoaderOptions, type LoadProgress } from "@dlt-ts/loader";
+import { Loader, LoadClientJobFailed, LoadClientJobRetry, type LoaderOptions, type LoadProgress } from "@dlt-ts/loader";
 import { FakeDestination, delay, type JobBehaviour } from "../helpers/fake-destination.js";
 import { rows, schemaWith, table, tempStorages, writePackage, type TempStorages } from "../helpers/load-packages.js";
 
@@ -102,41 +102,82 @@ describe("Loader", () => {
     expect(await s.loaded.listJobs("1", "completed_jobs")).toEqual(["orders.a.2.jsonl"]);
   });
 
-  it("fails a job after raiseOnMaxRetries tries and aborts the package", async () => {
+  it("out of tries, a job goes back to new_jobs, the package stays pending and LoadClientJobRetry is thrown", async () => {
+    await writePackage(s.normalized, "1", schema, {
+      "customers.z.0.jsonl": rows(1),
+      "orders.a.0.jsonl": rows(1),
+    });
+    let down = true;
+    const dest = new FakeDestination(async (r) => {
+      if (r.table.name === "customers" && down) throw new Error("server said 503");
+    });
+    const error = await loader(dest, { raiseOnMaxRetries: 3, parallelismStrategy: "sequential" })
+      .run()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadClientJobRetry);
+    const retry = error as LoadClientJobRetry;
+    expect(dest.attempts.get("customers.z")).toBe(3);
+    expect(retry).toMatchObject({ loadId: "1", fileName: "customers.z.3.jsonl", table: "customers", tries: 3 });
+    expect(retry.message).toBe(
+      'Load package 1 is not complete: job "customers.z.3.jsonl" (table "customers") failed 3 times in this run, ' +
+        "the last time with:\n  Error: server said 503\nThe package stays pending; run the pipeline again to resume it " +
+        "where it stopped. Tries per run: load.raise_on_max_retries (env LOAD__RAISE_ON_MAX_RETRIES; 0 retries without limit).",
+    );
+    expect(retry.results[0]).toMatchObject({ status: "pending" });
+    expect(retry.results[0]!.jobs).toEqual([expect.objectContaining({ state: "retry", failureMessage: "Error: server said 503" })]);
+    // nothing else was started, nothing completed, the client was closed
+    expect(dest.order.filter((n) => n.startsWith("orders"))).toEqual([]);
+    expect(dest.completedLoads).toEqual([]);
+    expect(dest.closed).toBe(1);
+    expect(await s.normalized.listJobs("1", "new_jobs")).toEqual(["customers.z.3.jsonl", "orders.a.0.jsonl"]);
+    expect(await s.loaded.listPackages()).toEqual([]);
+
+    // the next run gets its own tries and completes the package
+    down = false;
+    const [result] = await loader(dest, { raiseOnMaxRetries: 3 }).run();
+    expect(result!.status).toBe("loaded");
+    expect(result!.jobs.find((j) => j.table === "customers")).toMatchObject({ state: "completed", retries: 3 });
+  });
+
+  it("raiseOnMaxRetries 0 retries without limit", async () => {
+    await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+    const dest = new FakeDestination(async (_r, attempt) => {
+      if (attempt < 8) throw new Error("flaky");
+    });
+    const [result] = await loader(dest, { raiseOnMaxRetries: 0 }).run();
+    expect(result!.jobs[0]).toMatchObject({ state: "completed", retries: 7 });
+  });
+
+  it("a terminal failure aborts the package: jobs not run yet go to failed_jobs, no completeLoad", async () => {
     await writePackage(s.normalized, "1", schema, {
       "customers.z.0.jsonl": rows(1),
       "orders.a.0.jsonl": rows(1),
       "orders.b.0.jsonl": rows(1),
     });
     const dest = new FakeDestination(async (r) => {
-      if (r.table.name === "customers") throw new Error("server said 503");
+      if (r.table.name === "customers") throw new DestinationTerminalException("bad record");
     });
-    const error = await loader(dest, { raiseOnMaxRetries: 3, parallelismStrategy: "sequential" })
+    const error = await loader(dest, { parallelismStrategy: "sequential" })
       .run()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LoadClientJobFailed);
     const failed = error as LoadClientJobFailed;
-    expect(dest.attempts.get("customers.z")).toBe(3);
-    expect(failed.loadId).toBe("1");
-    expect(failed.fileName).toBe("customers.z.2.jsonl");
-    expect(failed.table).toBe("customers");
-    expect(failed.message).toContain('Load package 1 was aborted: job "customers.z.2.jsonl" (table "customers") failed:');
-    expect(failed.message).toContain("Error: server said 503");
-    expect(failed.message).toContain("(failed after 3 tries)");
-    expect(failed.message).toContain("load.raise_on_failed_jobs");
-    // the jobs that never ran are failed as "aborted"; no completeLoad, client closed
+    expect(failed).toMatchObject({ loadId: "1", fileName: "customers.z.0.jsonl", table: "customers" });
+    expect(failed.message).toBe(
+      'Load package 1 was aborted: job "customers.z.0.jsonl" (table "customers") failed:\n' +
+        "  DestinationTerminalException: bad record\n" +
+        "Set load.raise_on_failed_jobs = false (env LOAD__RAISE_ON_FAILED_JOBS=false) to complete packages that have failed jobs instead.",
+    );
     expect(dest.order.filter((n) => n.startsWith("orders"))).toEqual([]);
     expect(dest.completedLoads).toEqual([]);
     expect(dest.closed).toBe(1);
-    expect(await s.loaded.listJobs("1", "failed_jobs")).toEqual([
-      "customers.z.2.jsonl",
-      "orders.a.0.jsonl",
-      "orders.b.0.jsonl",
-    ]);
+    expect(await s.loaded.listJobs("1", "failed_jobs")).toEqual(["customers.z.0.jsonl", "orders.a.0.jsonl", "orders.b.0.jsonl"]);
     expect(await s.loaded.readFailureMessage("1", "orders.a.0.jsonl")).toContain("aborted before this job ran");
     expect((await s.loaded.readState("1")).status).toBe("aborted");
     expect(failed.results[0]!.status).toBe("aborted");
     expect(failed.results[0]!.jobs.filter((j) => j.state === "failed")).toHaveLength(3);
+    // an aborted package is not loaded again
+    expect(await loader(dest).run()).toEqual([]);
   });
 
   it("fails a job at once on a DestinationTerminalException", async () => {

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { DestinationTerminalException, type TableSchema } from "@dlt-ts/core";
-import { destination, LoadClientJobFailed, type SinkItem } from "@dlt-ts/loader";
+import { destination, LoadClientJobFailed, LoadClientJobRetry, type SinkItem } from "@dlt-ts/loader";
 import { delay } from "../helpers/fake-destination.js";
 import { rows, schemaWith, table } from "../helpers/load-packages.js";
 import { SinkWorld, type WriteCall } from "../helpers/sink-run.js";
@@ -161,17 +161,29 @@ describe("sink delivery", () => {
       expect(result!.jobs[0]).toMatchObject({ state: "completed", retries: 2, fileName: "items.a.2.jsonl" });
     });
 
-    it("retries raiseOnMaxRetries times, then fails the job; the rerun of an aborted package sends nothing", async () => {
+    it("out of tries the package stays pending; the next run resumes at the first undelivered batch", async () => {
+      const delivered: unknown[] = [];
+      let down = true;
       let attempts = 0;
-      const sink = destination(async () => {
-        attempts += 1;
-        throw new Error("still down");
-      });
-      const error = await world.load(sink, schema, { "items.a.0.jsonl": rows(3) }, { raiseOnMaxRetries: 3 }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LoadClientJobFailed);
-      expect((error as LoadClientJobFailed).failureMessage).toBe("Error: still down\n(failed after 3 tries)");
+      const sink = destination(
+        async (items: SinkItem[] | string) => {
+          const batch = items as SinkItem[];
+          if (batch[0]!["id"] === 6) {
+            attempts += 1;
+            if (down) throw new Error("still down");
+          }
+          delivered.push(...batch.map((i) => i["id"]));
+        },
+        { batchSize: 3 },
+      );
+      const error = await world.load(sink, schema, { "items.a.0.jsonl": rows(10) }, { raiseOnMaxRetries: 3 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LoadClientJobRetry);
+      expect((error as LoadClientJobRetry).failureMessage).toBe("Error: still down");
       expect(attempts).toBe(3);
-      expect(await world.loadPending(sink)).toEqual([]);
+      expect(delivered).toEqual([0, 1, 2, 3, 4, 5]);
+      down = false;
+      await world.loadPending(sink, { raiseOnMaxRetries: 3 });
+      expect(delivered).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     });
 
     it("fails the job at once on a DestinationTerminalException", async () => {
