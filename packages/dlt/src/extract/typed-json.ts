@@ -31,7 +31,23 @@ function reviver(_key: string, value: unknown): unknown {
 }
 
 export function encodeTypedJson(item: unknown): string {
-  return JSON.stringify(item, replacer);
+  // A replacer costs a call per value; most items hold only JSON types and skip it.
+  return hasTypedValues(item, 0) ? JSON.stringify(item, replacer) : JSON.stringify(item);
+}
+
+/** Whether a value holds a Date, bigint or binary anywhere (or nests too deep to tell cheaply). */
+function hasTypedValues(value: unknown, depth: number): boolean {
+  if (typeof value === "bigint") return true;
+  if (value === null || typeof value !== "object") return false;
+  if (value instanceof Date || value instanceof Uint8Array || depth > 64) return true;
+  if (Array.isArray(value)) {
+    for (const element of value) if (hasTypedValues(element, depth + 1)) return true;
+    return false;
+  }
+  // toJSON (other than Date's) changes what is written: let the replacer path see it.
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
+  for (const key in value) if (hasTypedValues((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 export function decodeTypedJson(line: string): unknown {

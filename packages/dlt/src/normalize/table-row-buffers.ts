@@ -2,7 +2,7 @@ import type { DestinationCapabilities, LoaderFileFormat, TableSchema } from "@dl
 import { BufferedDataWriterPool, type DataRow, type WrittenFile } from "@dlt-ts/normalizer";
 
 /** Rows gathered per table before they go to a writer: few calls, bounded memory. */
-const ROWS_PER_WRITE = 1000;
+const ROWS_PER_WRITE = 100;
 
 export interface TableRowBuffersOptions {
   capabilities: DestinationCapabilities;

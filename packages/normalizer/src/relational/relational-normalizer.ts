@@ -46,6 +46,8 @@ export class FieldNameCollisionException extends DltException {
  */
 export class RelationalNormalizer {
   private readonly tableNames = new Map<string, string>();
+  /** Column name of `key` under `prefix`: the same few hundred keys repeat in every item. */
+  private readonly columnNames = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly schema: Schema,
@@ -114,8 +116,7 @@ export class RelationalNormalizer {
       const [current, currentLevel, prefix] = stack.pop()!;
       for (const key in current) {
         const value = current[key];
-        const normalizedKey = key.trim() ? this.naming.normalizePath(key) : EMPTY_KEY;
-        const name = prefix ? this.naming.shortenFragments(prefix, normalizedKey) : normalizedKey;
+        const name = this.columnName(prefix, key);
         if (value !== null && typeof value === "object" && !isScalarObject(value)) {
           const keepWhole = currentLevel <= 0 || columns?.[name]?.dataType === "json";
           if (!keepWhole) {
@@ -129,6 +130,21 @@ export class RelationalNormalizer {
       }
     }
     return { row, lists };
+  }
+
+  private columnName(prefix: string, key: string): string {
+    let names = this.columnNames.get(prefix);
+    if (!names) {
+      names = new Map();
+      this.columnNames.set(prefix, names);
+    }
+    let name = names.get(key);
+    if (name === undefined) {
+      const normalizedKey = key.trim() ? this.naming.normalizePath(key) : EMPTY_KEY;
+      name = prefix ? this.naming.shortenFragments(prefix, normalizedKey) : normalizedKey;
+      names.set(key, name);
+    }
+    return name;
   }
 
   private childTableName(parent: string, field: string): string {

@@ -1,0 +1,21 @@
+import "reflect-metadata";
+
+/** `npm run bench -- <name>...`: runs the named benchmarks (all when none is named). */
+const benches: Record<string, () => Promise<void>> = {
+  normalize: async () => (await import("./normalize")).benchNormalize(),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(benches);
+  for (const name of names) {
+    const bench = benches[name];
+    if (!bench) throw new Error(`Unknown benchmark "${name}". Known: ${Object.keys(benches).join(", ")}`);
+    await bench();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
