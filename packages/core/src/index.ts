@@ -12,6 +12,7 @@ export * from "./schema/iso-timestamp.js";
 export * from "./schema/type-inference.js";
 export * from "./schema/coercion.js";
 export * from "./schema/schema-evolution.js";
+export * from "./schema/schema-export.js";
 export * from "./destination/capabilities.js";
 export * from "./destination/destination.js";
 export * from "./destination/exceptions.js";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { SchemaSettings, StoredSchema, TableSchema, ColumnSchema } from "./schema-types.js";
 import { dltSystemTables, DLT_PREFIX } from "./system-tables.js";
+import { schemaToJson, schemaToYaml } from "./schema-export.js";
 
 export const SCHEMA_ENGINE_VERSION = 1;
 
@@ -46,6 +47,16 @@ export class Schema {
       settings: structuredClone(this.settings),
       tables: structuredClone(this.tables),
     };
+  }
+
+  /** The schema as YAML, for people to read (dlt's `to_pretty_yaml`). */
+  toPrettyYaml(): string {
+    return schemaToYaml(this);
+  }
+
+  /** The schema as pretty JSON. */
+  toPrettyJson(): string {
+    return schemaToJson(this);
   }
 
   clone(): Schema {

@@ -1,0 +1,58 @@
+import { iterateItems } from "../../src/extract/data-items";
+import { decodeTypedJson, encodeTypedJson } from "../../src/extract/typed-json";
+
+async function collect(data: unknown): Promise<unknown[]> {
+  const items: unknown[] = [];
+  for await (const item of iterateItems(data)) items.push(item);
+  return items;
+}
+
+describe("iterateItems", () => {
+  it("accepts arrays, single objects, iterables, async generators and functions", async () => {
+    function* gen() {
+      yield { a: 1 };
+      yield { a: 2 };
+    }
+    async function* agen() {
+      yield { a: 3 };
+    }
+    expect(await collect([{ a: 1 }, { a: 2 }])).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(await collect({ a: 1 })).toEqual([{ a: 1 }]);
+    expect(await collect(gen())).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(await collect(agen())).toEqual([{ a: 3 }]);
+    expect(await collect(gen)).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(await collect(() => Promise.resolve([{ a: 4 }]))).toEqual([{ a: 4 }]);
+    expect(await collect(new Set([{ a: 5 }]))).toEqual([{ a: 5 }]);
+  });
+
+  it("wraps values that are not objects as {value}", async () => {
+    const at = new Date(0);
+    expect(await collect([1, "x", null, at])).toEqual([{ value: 1 }, { value: "x" }, { value: null }, { value: at }]);
+    expect(await collect("text")).toEqual([{ value: "text" }]);
+  });
+
+  it("flattens pages (lists) yielded by generators", async () => {
+    function* pages() {
+      yield [{ p: 1 }, { p: 2 }];
+      yield [{ p: 3 }];
+    }
+    expect(await collect(pages)).toEqual([{ p: 1 }, { p: 2 }, { p: 3 }]);
+  });
+
+  it("yields nothing for null or undefined", async () => {
+    expect(await collect(undefined)).toEqual([]);
+    expect(await collect(() => null)).toEqual([]);
+  });
+});
+
+describe("typed JSON lines", () => {
+  it("round-trips Date, bigint and binary values, nested too", () => {
+    const item = { at: new Date("2020-01-01T00:00:00.123Z"), big: 2n ** 70n, bytes: new Uint8Array([0, 255]), nested: { list: [1n, { d: new Date(5) }] } };
+    expect(decodeTypedJson(encodeTypedJson(item))).toEqual(item);
+  });
+
+  it("writes plain JSON when nothing needs a tag", () => {
+    const item = { a: 1, b: ["x", { c: null }] };
+    expect(encodeTypedJson(item)).toBe(JSON.stringify(item));
+  });
+});
