@@ -1,5 +1,4 @@
 import { createReadStream, promises as fs } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import type { SinkItem } from "./sink-options.js";
 
@@ -18,42 +17,60 @@ async function isGzip(filePath: string): Promise<boolean> {
   }
 }
 
+const NEWLINE = 0x0a;
+
 /**
  * jsonl, streamed: memory holds one read chunk and one batch, whatever the
- * file size. Empty lines are not items. Gzipped files are read too.
- * Skipped lines are counted, not parsed.
+ * file size. Lines are split on the bytes (a UTF-8 "\n" byte is always a
+ * line end) and parsed as they come, so each line's text dies young.
+ * Empty lines are not items; skipped lines are counted, not decoded.
+ * Gzipped files are read too.
  */
 export async function* readJsonlBatches(filePath: string, skip: number, batchSize: number): AsyncGenerator<SinkItem[]> {
   const raw = createReadStream(filePath, { highWaterMark: CHUNK_BYTES });
   const stream = (await isGzip(filePath)) ? raw.pipe(createGunzip()) : raw;
-  const decoder = new StringDecoder("utf8");
   let toSkip = skip;
-  let rest = "";
   let batch: SinkItem[] = [];
-  const take = (line: string): void => {
-    if (line.length === 0 || line === "\r") return;
+  // Bytes of a line that started in an earlier chunk.
+  let partial: Buffer[] = [];
+  const take = (buffer: Buffer, start: number, end: number): void => {
+    if (end > start && buffer[end - 1] === 0x0d) end -= 1;
+    if (end <= start) return;
     if (toSkip > 0) {
       toSkip -= 1;
       return;
     }
-    batch.push(JSON.parse(line) as SinkItem);
+    batch.push(JSON.parse(buffer.toString("utf8", start, end)) as SinkItem);
+  };
+  const full = (): SinkItem[] => {
+    const done = batch;
+    batch = [];
+    return done;
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = rest + decoder.write(chunk);
       let start = 0;
-      for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
-        take(text.slice(start, end));
+      let end = chunk.indexOf(NEWLINE);
+      if (end !== -1 && partial.length > 0) {
+        const joined = Buffer.concat([...partial, chunk.subarray(0, end)]);
+        partial = [];
+        take(joined, 0, joined.length);
         start = end + 1;
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
-        }
+        end = chunk.indexOf(NEWLINE, start);
       }
-      rest = text.slice(start);
+      for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+        take(chunk, start, end);
+        start = end + 1;
+        if (batch.length >= batchSize) yield full();
+      }
+      if (start < chunk.length) partial.push(chunk.subarray(start));
+      if (batch.length >= batchSize) yield full();
     }
-    take(rest + decoder.end());
-    if (batch.length > 0) yield batch;
+    if (partial.length > 0) {
+      const joined = Buffer.concat(partial);
+      take(joined, 0, joined.length);
+    }
+    if (batch.length > 0) yield full();
   } finally {
     raw.destroy();
   }

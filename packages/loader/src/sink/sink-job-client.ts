@@ -8,6 +8,7 @@ import {
   type LoadJobRequest,
   type TableSchema,
 } from "@dlt-ts/core";
+import { ReadGate } from "./read-gate.js";
 import { batchReaderFor } from "./sink-item-readers.js";
 import type { ResolvedSinkOptions, SinkItem, SinkWrite } from "./sink-options.js";
 
@@ -16,6 +17,14 @@ import type { ResolvedSinkOptions, SinkItem, SinkWrite } from "./sink-options.js
  * is read in batches and handed to write().
  */
 export class SinkJobClient implements JobClient {
+  /**
+   * Jobs reading (and parsing) a batch at the same time. Reading is CPU bound
+   * and gains nothing from more; write() calls still overlap up to
+   * maxParallelLoadJobs. Keeps memory at a few batches however many jobs run.
+   */
+  static readonly READERS = 2;
+  private readonly readGate = new ReadGate(SinkJobClient.READERS);
+
   constructor(
     readonly capabilities: DestinationCapabilities,
     private readonly options: ResolvedSinkOptions,
@@ -28,7 +37,7 @@ export class SinkJobClient implements JobClient {
 
   createLoadJob(request: LoadJobRequest): LoadJob {
     if (this.options.skipDltColumnsAndTables && isDltName(request.table.name)) return { run: async () => {} };
-    return new SinkLoadJob(request, this.options, this.write);
+    return new SinkLoadJob(request, this.options, this.write, this.readGate);
   }
 
   async completeLoad(): Promise<void> {}
@@ -48,6 +57,7 @@ export class SinkLoadJob implements LoadJob {
     private readonly request: LoadJobRequest,
     private readonly options: ResolvedSinkOptions,
     private readonly write: SinkWrite,
+    private readonly readGate = new ReadGate(1),
   ) {}
 
   async run(): Promise<void> {
@@ -71,12 +81,28 @@ export class SinkLoadJob implements LoadJob {
         `Sink destination "${this.options.name}" cannot read job file "${fileName}": format "${format}" is not jsonl or parquet`,
       );
     }
-    const strip = this.options.skipDltColumnsAndTables;
-    for await (const batch of read(filePath, delivered, this.options.batchSize)) {
-      await this.write(strip ? stripDltColumns(batch) : batch, table);
-      delivered += batch.length;
-      await packages.writeJobProgress(loadId, fileName, { itemsDelivered: delivered });
+    const batches = read(filePath, delivered, this.options.batchSize);
+    try {
+      for (let count = await this.deliverNext(batches, table); count > 0; count = await this.deliverNext(batches, table)) {
+        delivered += count;
+        await packages.writeJobProgress(loadId, fileName, { itemsDelivered: delivered });
+      }
+    } finally {
+      await batches.return(undefined);
     }
+  }
+
+  /**
+   * Reads and writes one batch; returns its size, 0 at the end of the file.
+   * The batch is not referenced once this returns, so jobs waiting on their
+   * progress commit hold no parsed items.
+   */
+  private async deliverNext(batches: AsyncGenerator<SinkItem[]>, table: TableSchema): Promise<number> {
+    const next = await this.readGate.run(() => batches.next());
+    if (next.done) return 0;
+    const batch = next.value;
+    await this.write(this.options.skipDltColumnsAndTables ? stripDltColumns(batch) : batch, table);
+    return batch.length;
   }
 
   /** The table as the sink sees it: `_dlt_*` columns left out unless asked for. */
