@@ -48,13 +48,14 @@ export class CsvDataWriter extends TextDataWriterBase {
   }
 
   protected renderRow(row: DataRow): string {
-    let line = "";
-    for (let index = 0; index < this.columns.length; index++) {
-      if (index > 0) line += ",";
-      const value = row[this.columns[index].name];
-      if (value !== null && value !== undefined) line += this.renderers[index](value);
+    // One array joined once: `+=` per value would allocate a string per column of wide rows.
+    const columns = this.columns;
+    const values = new Array<string>(columns.length);
+    for (let index = 0; index < columns.length; index++) {
+      const value = row[columns[index].name];
+      values[index] = value === null || value === undefined ? "" : this.renderers[index](value);
     }
-    return `${line}\n`;
+    return `${values.join(",")}\n`;
   }
 
   protected footer(): string {

@@ -62,13 +62,14 @@ export class InsertValuesDataWriter extends TextDataWriterBase {
   }
 
   protected renderRow(row: DataRow): string {
-    let tuple = "(";
-    for (let index = 0; index < this.columns.length; index++) {
-      if (index > 0) tuple += ",";
-      const value = row[this.columns[index].name];
-      tuple += value === null || value === undefined ? "NULL" : this.renderers[index](value);
+    // One array joined once: `+=` per value would allocate a string per column of wide rows.
+    const columns = this.columns;
+    const values = new Array<string>(columns.length);
+    for (let index = 0; index < columns.length; index++) {
+      const value = row[columns[index].name];
+      values[index] = value === null || value === undefined ? "NULL" : this.renderers[index](value);
     }
-    return `${tuple})`;
+    return `(${values.join(",")})`;
   }
 
   protected footer(): string {
