@@ -1,0 +1,51 @@
+import type { Destination } from "@dlt-ts/core";
+import { destinationPackageCandidates, isDestination, resolveDestination } from "../pipeline/destination-reference.js";
+import type { PipelineState } from "../pipeline/pipeline-state.js";
+import { CliError } from "./cli-output.js";
+
+/** The destination a command talks to: its type (package) and name (config section `destination.<name>`). */
+export interface DestinationChoice {
+  type: string;
+  name: string;
+}
+
+/** Sinks (`@destination`, `destination(fn)`, `destinationFrom`) record this type in the state. */
+export const SINK_DESTINATION_TYPE = "sink";
+
+/**
+ * The destination of a pipeline: `--destination` when given, else the one
+ * its state recorded at the last extract.
+ */
+export function chooseDestination(pipelineName: string, state: PipelineState | undefined, option: string | undefined): DestinationChoice {
+  if (option) {
+    const keepName = state?.destinationType === option && state.destinationName;
+    return { type: option, name: keepName || option };
+  }
+  if (state?.destinationType) return { type: state.destinationType, name: state.destinationName ?? state.destinationType };
+  throw new CliError(
+    `Pipeline ${pipelineName} has no destination recorded in its state: pass --destination <name> (e.g. duckdb, postgres)`,
+  );
+}
+
+/**
+ * Creates the destination by name, as `pipeline({ destination: "postgres" })`
+ * does. A destination that ran under another name (config section) gets that
+ * name, so its credentials come from `destination.<name>.credentials`.
+ */
+export async function openDestination(choice: DestinationChoice): Promise<Destination> {
+  if (choice.name !== choice.type) {
+    for (const packageName of destinationPackageCandidates(choice.type)) {
+      let module: Record<string, unknown>;
+      try {
+        module = (await import(packageName)) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      const camel = choice.type.replace(/[-_]([a-z])/g, (_m, c: string) => c.toUpperCase());
+      const factory = [module.default, module[camel], module.destination].find((f) => typeof f === "function");
+      const made = factory ? (factory as (options: object) => unknown)({ destinationName: choice.name }) : undefined;
+      if (isDestination(made)) return made;
+    }
+  }
+  return resolveDestination(choice.type);
+}
