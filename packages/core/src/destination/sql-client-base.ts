@@ -49,7 +49,8 @@ interface SharedState {
  * looked up in `information_schema.schemata`); identifiers are case-folded by
  * `capabilities.casefoldIdentifier` and quoted by `capabilities.escapeIdentifier`;
  * `executeMany` joins statements with `;\n` up to `capabilities.maxQueryLength`;
- * transactions use `BEGIN` / `COMMIT` / `ROLLBACK`.
+ * transactions use `BEGIN` / `COMMIT` / `ROLLBACK` (hooks `beginTransaction`,
+ * `commitTransaction`, `rollbackTransaction` for dialects that differ).
  */
 export abstract class SqlClientBase implements SqlClient {
   readonly stagingDatasetName: string;
@@ -79,6 +80,21 @@ export abstract class SqlClientBase implements SqlClient {
   /** The driver's placeholder for parameter `index` (0-based). Default: `$1`, `$2`, ... */
   protected placeholder(index: number): string {
     return `$${index + 1}`;
+  }
+
+  /** Starts a transaction on a leased connection. Default: `BEGIN`. */
+  protected async beginTransaction(connection: SqlConnection): Promise<void> {
+    await connection.query("BEGIN");
+  }
+
+  /** Commits the transaction of `connection`. Default: `COMMIT`. */
+  protected async commitTransaction(connection: SqlConnection): Promise<void> {
+    await connection.query("COMMIT");
+  }
+
+  /** Rolls back the transaction of `connection` after an error. Default: `ROLLBACK`. */
+  protected async rollbackTransaction(connection: SqlConnection): Promise<void> {
+    await connection.query("ROLLBACK");
   }
 
   get inTransaction(): boolean {
@@ -156,15 +172,15 @@ export abstract class SqlClientBase implements SqlClient {
     const tx = this.view({ txConnection: connection });
     let broken: unknown;
     try {
-      await connection.query("BEGIN");
+      await this.beginTransaction(connection);
       const result = await fn(tx);
-      await connection.query("COMMIT");
+      await this.commitTransaction(connection);
       return result;
     } catch (error) {
       const classified = this.classifyError(error);
       if (classified instanceof DatabaseTransientException) broken = error;
       try {
-        await connection.query("ROLLBACK");
+        await this.rollbackTransaction(connection);
       } catch (rollbackError) {
         broken = rollbackError;
       }

@@ -13,6 +13,10 @@ export interface FollowupSqlContext {
   staging: SqlClient;
   /** `CREATE TEMPORARY TABLE name AS select` in the destination's dialect. */
   tempTableSql(name: string, select: string): string;
+  /** The name a temp table is referred to by (SQL Server prefixes `#`). Default: the name as is. */
+  tempTableName?(name: string): string;
+  /** `DELETE FROM table AS alias` in the destination's dialect (SQL Server: `DELETE alias FROM table AS alias`). */
+  deleteFromSql?(table: string, alias: string): string;
 }
 
 /** Thrown when a merge cannot be generated from the table hints. */
@@ -28,8 +32,13 @@ function columnsWith(table: TableSchema, hint: keyof ColumnSchema): ColumnSchema
   return columns(table).filter((c) => c[hint] === true);
 }
 
-function tempName(kind: string): string {
-  return `_dlt_${kind}_${randomBytes(6).toString("hex")}`;
+function tempName(ctx: FollowupSqlContext, kind: string): string {
+  const name = `_dlt_${kind}_${randomBytes(6).toString("hex")}`;
+  return ctx.tempTableName ? ctx.tempTableName(name) : name;
+}
+
+function deleteFrom(ctx: FollowupSqlContext, table: string, alias: string): string {
+  return ctx.deleteFromSql ? ctx.deleteFromSql(table, alias) : `DELETE FROM ${table} AS ${alias}`;
 }
 
 function mergeError(ctx: FollowupSqlContext, reason: string): MergeDispositionException {
@@ -142,11 +151,12 @@ export function generateMergeSql(ctx: FollowupSqlContext): string[] {
 
   if (primary.length > 0 || merge.length > 0) {
     const clauses = [primary, merge].filter((k) => k.length > 0).map((k) => `(${keyMatch(k, "d", "s")})`);
-    const matched = `FROM ${rootName} AS d WHERE EXISTS (SELECT 1 FROM ${stagingRoot} AS s WHERE ${clauses.join(" OR ")})`;
+    const where = `WHERE EXISTS (SELECT 1 FROM ${stagingRoot} AS s WHERE ${clauses.join(" OR ")})`;
+    const matched = `FROM ${rootName} AS d ${where}`;
     if (!nested) {
-      sql.push(`DELETE ${matched}`);
+      sql.push(`${deleteFrom(ctx, rootName, "d")} ${where}`);
     } else {
-      const deletes = tempName("delete");
+      const deletes = tempName(ctx, "delete");
       sql.push(ctx.tempTableSql(deletes, `SELECT d.${rowKey} AS _dlt_key ${matched}`));
       for (const table of ctx.chain.slice(1)) {
         sql.push(
@@ -160,7 +170,7 @@ export function generateMergeSql(ctx: FollowupSqlContext): string[] {
   const kept = hd ? hd.kept() : "1 = 1";
   let inserts: string | undefined;
   if (nested && (primary.length > 0 || hd)) {
-    inserts = tempName("insert");
+    inserts = tempName(ctx, "insert");
     const select =
       primary.length > 0
         ? dedupSelect(stagingRoot, primary, [`${rowKey} AS _dlt_key`], order, kept)
@@ -214,14 +224,14 @@ export function generateUpsertSql(ctx: FollowupSqlContext, mergeStatement: (targ
   if (nested.length > 0) {
     const rowKey = esc(rowKeyColumn(ctx, root));
     // Row keys the matched records have before the merge (they change when row keys are not derived from the primary key).
-    previous = tempName("previous");
+    previous = tempName(ctx, "previous");
     sql.push(
       ctx.tempTableSql(
         previous,
         `SELECT d.${rowKey} AS _dlt_key FROM ${rootName} AS d WHERE EXISTS (SELECT 1 FROM ${stagingRoot} AS s WHERE ${keyMatch(primary, "d", "s")})`,
       ),
     );
-    upserted = tempName("upserted");
+    upserted = tempName(ctx, "upserted");
     sql.push(ctx.tempTableSql(upserted, dedupSelect(stagingRoot, primary, [`${rowKey} AS _dlt_key`], order, hd ? hd.kept() : "1 = 1")));
   }
 
@@ -237,7 +247,7 @@ export function generateUpsertSql(ctx: FollowupSqlContext, mergeStatement: (targ
     const childSource = `(${dedupSelect(`(SELECT * FROM ${staged} WHERE ${rootKey} IN (SELECT _dlt_key FROM ${upserted})) AS _dlt_src`, [childKey], cols, "(SELECT NULL)", "1 = 1")})`;
     sql.push(mergeStatement(target, childSource, `d.${childKey} = s.${childKey}`, table));
     sql.push(
-      `DELETE FROM ${target} AS d WHERE d.${rootKey} IN (SELECT _dlt_key FROM ${previous}) ` +
+      `${deleteFrom(ctx, target, "d")} WHERE d.${rootKey} IN (SELECT _dlt_key FROM ${previous}) ` +
         `AND NOT EXISTS (SELECT 1 FROM ${staged} AS s WHERE s.${childKey} = d.${childKey} AND s.${rootKey} IN (SELECT _dlt_key FROM ${upserted}))`,
     );
   }

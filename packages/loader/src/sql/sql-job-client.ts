@@ -80,7 +80,8 @@ const LOADED_JOBS_TABLE: TableSchema = {
  *
  * A destination supplies a SqlClient and a TypeMapper and overrides hooks:
  * `createFormatLoadJob` (file formats besides insert_values),
- * `tempTableSql`, `mergeStatement`, `indexSql`, `followupSql`.
+ * `tempTableSql`, `tempTableName`, `deleteFromSql`, `mergeStatement`,
+ * `indexSql`, `addColumnsSql`, `limitSql`, `readStorageColumns`, `followupSql`.
  *
  * @example
  * const client = new SqlJobClientBase(schema, sqlClient, new PostgresTypeMapper(caps), { createIndexes: true });
@@ -142,9 +143,13 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
 
   /** The newest stored schema named `schemaName`, or undefined. */
   async getStoredSchema(schemaName: string = this.schema.name): Promise<StoredSchema | undefined> {
+    // The alias is quoted: SCHEMA is a reserved word in T-SQL.
     const rows = await this.queryIfExists<{ schema: string }>(
-      `SELECT ${this.col("schema")} AS schema FROM ${this.qualified(VERSION_TABLE_NAME)} WHERE ${this.col("schema_name")} = %s ` +
-        `ORDER BY ${this.col("inserted_at")} DESC, ${this.col("version")} DESC LIMIT 1`,
+      this.limitSql(
+        `SELECT ${this.col("schema")} AS ${this.capabilities.escapeIdentifier("schema")} FROM ${this.qualified(VERSION_TABLE_NAME)} ` +
+          `WHERE ${this.col("schema_name")} = %s ORDER BY ${this.col("inserted_at")} DESC, ${this.col("version")} DESC`,
+        1,
+      ),
       [schemaName],
     );
     return rows[0] ? (JSON.parse(rows[0].schema) as StoredSchema) : undefined;
@@ -157,11 +162,14 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
   async getStoredState(pipelineName: string): Promise<StoredPipelineState | undefined> {
     const s = (c: string) => `s.${this.col(c)}`;
     const rows = await this.queryIfExists<SqlRow>(
-      `SELECT ${s("version")} AS version, ${s("engine_version")} AS engine_version, ${s("pipeline_name")} AS pipeline_name, ` +
-        `${s("state")} AS state, ${s("created_at")} AS created_at, ${s("version_hash")} AS version_hash, ${s("_dlt_load_id")} AS load_id ` +
-        `FROM ${this.qualified(PIPELINE_STATE_TABLE_NAME)} AS s JOIN ${this.qualified(LOADS_TABLE_NAME)} AS l ON l.${this.col("load_id")} = ${s("_dlt_load_id")} ` +
-        `WHERE ${s("pipeline_name")} = %s AND l.${this.col("status")} = ${LOAD_STATUS_LOADED} ` +
-        `ORDER BY l.${this.col("load_id")} DESC, ${s("version")} DESC LIMIT 1`,
+      this.limitSql(
+        `SELECT ${s("version")} AS version, ${s("engine_version")} AS engine_version, ${s("pipeline_name")} AS pipeline_name, ` +
+          `${s("state")} AS state, ${s("created_at")} AS created_at, ${s("version_hash")} AS version_hash, ${s("_dlt_load_id")} AS load_id ` +
+          `FROM ${this.qualified(PIPELINE_STATE_TABLE_NAME)} AS s JOIN ${this.qualified(LOADS_TABLE_NAME)} AS l ON l.${this.col("load_id")} = ${s("_dlt_load_id")} ` +
+          `WHERE ${s("pipeline_name")} = %s AND l.${this.col("status")} = ${LOAD_STATUS_LOADED} ` +
+          `ORDER BY l.${this.col("load_id")} DESC, ${s("version")} DESC`,
+        1,
+      ),
       [pipelineName],
     );
     const row = rows[0];
@@ -317,6 +325,8 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
         client: tx,
         staging: tx.withStagingDataset(),
         tempTableSql: (name, select) => this.tempTableSql(name, select),
+        tempTableName: (name) => this.tempTableName(name),
+        deleteFromSql: (table, alias) => this.deleteFromSql(table, alias),
       };
       for (const statement of this.followupSql(ctx)) await tx.execute(statement);
       await this.markJobLoaded(tx, loadId, marker);
@@ -340,6 +350,21 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
   /** `CREATE TEMPORARY TABLE name AS select`. */
   protected tempTableSql(name: string, select: string): string {
     return `CREATE TEMPORARY TABLE ${name} AS ${select}`;
+  }
+
+  /** The name temp tables of follow-ups are referred to by. Default: the name as is. */
+  protected tempTableName(name: string): string {
+    return name;
+  }
+
+  /** `DELETE FROM table AS alias`, the head of follow-up deletes that name the target by an alias. */
+  protected deleteFromSql(table: string, alias: string): string {
+    return `DELETE FROM ${table} AS ${alias}`;
+  }
+
+  /** `select` returning at most `limit` rows. Default: `select LIMIT n`. */
+  protected limitSql(select: string, limit: number): string {
+    return `${select} LIMIT ${limit}`;
   }
 
   /** The MERGE statement used by upsert. Default: standard `MERGE INTO`. */
@@ -399,9 +424,17 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
     }
     const missing = columns.filter((c) => !existing.has(this.capabilities.casefoldIdentifier(c.name)));
     if (missing.length === 0) return [];
-    const adds = missing.map((c) => `ADD COLUMN ${this.columnSql(client, c, table, { withIndexes, alter: true })}`);
-    const statements = this.capabilities.alterAddMultiColumn ? [`ALTER TABLE ${name}\n  ${adds.join(",\n  ")}`] : adds.map((a) => `ALTER TABLE ${name} ${a}`);
-    return [...statements, ...(withIndexes ? this.indexSql(client, table, missing, name) : [])];
+    const defs = missing.map((c) => this.columnSql(client, c, table, { withIndexes, alter: true }));
+    return [...this.addColumnsSql(name, defs), ...(withIndexes ? this.indexSql(client, table, missing, name) : [])];
+  }
+
+  /**
+   * ALTER TABLE statements adding column definitions `defs` to `qualifiedName`.
+   * Default: `ADD COLUMN` per column, all in one statement when `capabilities.alterAddMultiColumn`.
+   */
+  protected addColumnsSql(qualifiedName: string, defs: string[]): string[] {
+    const adds = defs.map((d) => `ADD COLUMN ${d}`);
+    return this.capabilities.alterAddMultiColumn ? [`ALTER TABLE ${qualifiedName}\n  ${adds.join(",\n  ")}`] : adds.map((a) => `ALTER TABLE ${qualifiedName} ${a}`);
   }
 
   /**
