@@ -40,7 +40,7 @@ import {
 } from "./pipeline-state.js";
 
 export interface PipelineOptions {
-  /** Names the working dir and the default schema. Default "dlt_ts_pipeline". */
+  /** Names the working dir and the default schema. Default `dlt_<script name>`, as dlt. */
   pipelineName?: string;
   /** Where data is loaded; needed by load() and run(), not by extract()/normalize(). */
   destination?: DestinationReference;
@@ -62,7 +62,11 @@ export interface RunOptions extends ResourceOptions {
 /** Data accepted by run()/extract(): a source, resources, or raw data (with `tableName`). */
 export type RunData = DltSource | DltResource | DltResource[] | unknown;
 
-const DEFAULT_PIPELINE_NAME = "dlt_ts_pipeline";
+/** dlt's default: `dlt_` + the name of the script that runs (e.g. `dlt_github_pipeline`). */
+function defaultPipelineName(): string {
+  const script = process.argv[1] ? path.basename(process.argv[1]).replace(/\.[^.]*$/, "") : "";
+  return script ? `dlt_${script.replace(/[^A-Za-z0-9_]+/g, "_")}` : "dlt_ts_pipeline";
+}
 
 /**
  * A pipeline: extract → normalize → load, with everything it did kept in
@@ -90,7 +94,7 @@ export class Pipeline {
   private trace: PipelineTrace | undefined;
 
   constructor(options: PipelineOptions = {}) {
-    this.pipelineName = options.pipelineName ?? DEFAULT_PIPELINE_NAME;
+    this.pipelineName = options.pipelineName ?? defaultPipelineName();
     this.datasetName = options.datasetName ?? `${this.pipelineName}_dataset`;
     this.workingDir = path.join(options.pipelinesDir ?? defaultPipelinesDir(), this.pipelineName);
     this.projectDir = options.projectDir;
@@ -308,9 +312,12 @@ export class Pipeline {
   }
 
   private configure(destination: Destination): Promise<ConfiguredDestination> {
+    // As dlt: the dataset name follows the destination's naming convention ("GitHub Data" → git_hub_data).
+    const capabilities = destination.capabilities();
+    const naming = namingConvention(capabilities.namingConvention, capabilities.maxIdentifierLength);
     return destination.configure({
       pipelineName: this.pipelineName,
-      datasetName: this.datasetName,
+      datasetName: naming.normalizeTableIdentifier(this.datasetName),
       workingDir: this.workingDir,
       ...(this.projectDir ? { projectDir: this.projectDir } : {}),
     });
