@@ -1,4 +1,4 @@
-import type { Destination } from "@dlt-ts/core";
+import { namingConvention, type ConfiguredDestination, type Destination } from "@dlt-ts/core";
 import { destinationPackageCandidates, isDestination, resolveDestination } from "../pipeline/destination-reference.js";
 import type { PipelineState } from "../pipeline/pipeline-state.js";
 import { CliError } from "./cli-output.js";
@@ -48,4 +48,18 @@ export async function openDestination(choice: DestinationChoice): Promise<Destin
     }
   }
   return resolveDestination(choice.type);
+}
+
+/**
+ * Resolves the destination's config and credentials (env vars and `.dlt/` of
+ * the current dir) for a pipeline. The dataset name follows the destination's
+ * naming convention, as the pipeline does when it loads.
+ */
+export function configureFor(
+  destination: Destination,
+  context: { pipelineName: string; datasetName: string; workingDir: string },
+): Promise<ConfiguredDestination> {
+  const capabilities = destination.capabilities();
+  const naming = namingConvention(capabilities.namingConvention, capabilities.maxIdentifierLength);
+  return destination.configure({ ...context, datasetName: naming.normalizeTableIdentifier(context.datasetName) });
 }

@@ -178,11 +178,19 @@ function destinationOption(): Option {
   );
 }
 
+/**
+ * One line: the first line of the message. Long explanations (a missing
+ * config value lists every key tried) and stacks are shown with --debug.
+ */
 function describeFailure(error: unknown, debug: boolean): string {
-  if (debug && error instanceof Error && error.stack) return `error: ${error.stack}`;
-  if (error instanceof DltException) return `error: ${error.message}`;
-  if (error instanceof Error) return `error: ${error.message} (run with --debug for the stack trace)`;
-  return `error: ${String(error)}`;
+  if (!(error instanceof Error)) return `error: ${String(error)}`;
+  if (debug) return `error: ${error.stack ?? error.message}`;
+  const [first, ...rest] = error.message.split("\n");
+  if (error instanceof DltException) {
+    if (!rest.some((l) => l.trim())) return `error: ${first}`;
+    return `error: ${first!.replace(/:\s*$/, "")}; run again as dlt-ts --debug ... for the details`;
+  }
+  return `error: ${first}; run again as dlt-ts --debug ... for the stack trace`;
 }
 
 function packageVersion(): string {

@@ -1,7 +1,7 @@
 import { DatabaseUndefinedRelation, isDltName, type Schema, type SqlClient, type TableSchema } from "@dlt-ts/core";
 import { CliError, type CliOutput } from "./cli-output.js";
 import { plural } from "./cli-format.js";
-import { SINK_DESTINATION_TYPE, chooseDestination, openDestination } from "./cli-destination.js";
+import { SINK_DESTINATION_TYPE, chooseDestination, configureFor, openDestination } from "./cli-destination.js";
 import type { PipelineInspector } from "./pipeline-inspector.js";
 
 export interface ShowOptions {
@@ -36,7 +36,7 @@ export async function showTables(inspector: PipelineInspector, output: CliOutput
   }
 
   const destination = await openDestination(choice);
-  const configured = await destination.configure({ pipelineName: name, datasetName, workingDir: inspector.workingDir });
+  const configured = await configureFor(destination, { pipelineName: name, datasetName, workingDir: inspector.workingDir });
   if (!configured.sqlClient) {
     output.out(`Destination ${choice.name} (${choice.type}) has no SQL client: the schema's tables are shown without row counts`);
     for (const schema of schemas) printSchemaOnly(schema, output, options);
@@ -44,7 +44,7 @@ export async function showTables(inspector: PipelineInspector, output: CliOutput
   }
   const client = await configured.sqlClient();
   try {
-    output.out(`Pipeline ${name}: destination ${choice.name} (${choice.type}) at ${configured.location || "-"}, dataset ${datasetName}`);
+    output.out(`Pipeline ${name}: destination ${choice.name} (${choice.type}) at ${configured.location || "-"}, dataset ${client.datasetName}`);
     const destinationColumns = await readDestinationColumns(client);
     for (const schema of schemas) {
       output.out(`Schema ${schema.name} (version ${schema.version}):`);

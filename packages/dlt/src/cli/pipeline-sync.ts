@@ -4,7 +4,7 @@ import { Schema, writeJsonAtomic, type StoredSchema } from "@dlt-ts/core";
 import { decompressState, newState, writeStateFile, type PipelineState } from "../pipeline/pipeline-state.js";
 import { CliError, type CliOutput } from "./cli-output.js";
 import { plural } from "./cli-format.js";
-import { SINK_DESTINATION_TYPE, chooseDestination, openDestination } from "./cli-destination.js";
+import { SINK_DESTINATION_TYPE, chooseDestination, configureFor, openDestination } from "./cli-destination.js";
 import { confirm } from "./confirm.js";
 import { PipelineInspector } from "./pipeline-inspector.js";
 
@@ -35,7 +35,7 @@ export async function syncPipeline(pipelineName: string, pipelinesDir: string, o
   const datasetName = options.datasetName ?? state?.datasetName ?? `${pipelineName}_dataset`;
 
   const destination = await openDestination(choice);
-  const configured = await destination.configure({ pipelineName, datasetName, workingDir });
+  const configured = await configureFor(destination, { pipelineName, datasetName, workingDir });
   const client = await configured.createClient(new Schema(pipelineName));
   let restored: PipelineState;
   const schemas: StoredSchema[] = [];

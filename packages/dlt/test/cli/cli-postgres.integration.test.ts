@@ -1,0 +1,144 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { pipeline, resource, source } from "dlt-ts";
+import { postgres } from "@dlt-ts/destination-postgres";
+import { TEST_URL, dropDatasets, ensureTestDatabase, uniqueDataset } from "../../../destination-postgres/test/pg-test-utils.js";
+import { dltTs, tempDir, type CliResult } from "./cli-runner.js";
+
+/*
+ * `show` and `sync` against the real Postgres server: a pipeline loaded by
+ * pipeline(), then inspected by the CLI in a child process that gets its
+ * credentials from the environment, as a user's shell would.
+ */
+
+jest.setTimeout(60_000);
+
+const dataset = uniqueDataset("cli_pg");
+const pipelinesDir = tempDir("dlt-ts-cli-pg-");
+const dirArgs = ["--pipelines-dir", pipelinesDir];
+// The test server trusts local connections: the password is ignored there, and must never be printed.
+const URL_WITH_PASSWORD = TEST_URL.replace("postgres@", "postgres:s3cret@");
+const env = { DESTINATION__POSTGRES__CREDENTIALS: URL_WITH_PASSWORD };
+const MASKED_URL = URL_WITH_PASSWORD.replace("s3cret", "***");
+
+function lines(result: CliResult): string[] {
+  return result.stdout.trimEnd().split("\n");
+}
+
+function expectClean(result: CliResult): void {
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  expect(result.stdout).not.toContain("s3cret");
+}
+
+beforeAll(async () => {
+  await ensureTestDatabase();
+  const users = resource(
+    [
+      { id: 1, name: "ann", tags: ["a", "b"], joined: "2024-01-01T00:00:00Z" },
+      { id: 2, name: "bob", tags: ["c"], score: 1.5 },
+    ],
+    { name: "users", writeDisposition: "merge", primaryKey: "id" },
+  );
+  const p = pipeline({ pipelineName: "pg_cli", pipelinesDir, datasetName: dataset, destination: postgres({ credentials: TEST_URL }), progress: "none" });
+  p.state.sources.crm = { cursor: 42 };
+  await p.run(source([users], { name: "crm" }));
+});
+
+afterAll(async () => {
+  await dropDatasets(dataset);
+});
+
+describe("dlt-ts pipeline <name> show", () => {
+  it("lists tables with columns, dlt and database types, and row counts, credentials masked", async () => {
+    const [show, withSystem, missingCredentials] = await Promise.all([
+      dltTs(["pipeline", "pg_cli", "show", ...dirArgs], { env }),
+      dltTs(["pipeline", "pg_cli", "show", "--system", "--destination", "postgres", ...dirArgs], { env }),
+      dltTs(["pipeline", "pg_cli", "show", ...dirArgs]),
+    ]);
+    expectClean(show);
+    expect(lines(show)).toEqual([
+      `Pipeline pg_cli: destination postgres (postgres) at ${MASKED_URL}, dataset ${dataset}`,
+      "Schema crm (version 2):",
+      "  Table users: 2 rows",
+      "    id            bigint     bigint",
+      "    name          text       character varying",
+      "    joined        timestamp  timestamp with time zone",
+      "    _dlt_load_id  text       character varying",
+      "    _dlt_id       text       character varying",
+      "    score         double     double precision",
+      "  Table users__tags: 3 rows",
+      "    value           text    character varying",
+      "    _dlt_root_id    text    character varying",
+      "    _dlt_parent_id  text    character varying",
+      "    _dlt_list_idx   bigint  bigint",
+      "    _dlt_id         text    character varying",
+    ]);
+
+    expectClean(withSystem);
+    expect(withSystem.stdout).toContain("\n  Table _dlt_loads: 1 row\n");
+    expect(withSystem.stdout).toContain("\n  Table _dlt_pipeline_state: 1 row\n");
+    expect(withSystem.stdout).toMatch(/\n {2}Table _dlt_version: 1 row\n/);
+
+    expect(missingCredentials.status).toBe(1);
+    expect(missingCredentials.stdout).toBe("");
+    expect(missingCredentials.stderr).toBe(
+      "error: Missing 3 required configuration values for PostgresClientConfiguration (sections: destination.postgres; pipeline: pg_cli); " +
+        "run again as dlt-ts --debug ... for the details\n",
+    );
+  });
+});
+
+describe("dlt-ts pipeline <name> sync", () => {
+  it("replaces a damaged local state and schemas with the destination's", async () => {
+    const workingDir = path.join(pipelinesDir, "pg_cli");
+    const stateFile = path.join(workingDir, "state.json");
+    const original = JSON.parse(readFileSync(stateFile, "utf8")) as { stateVersion: number; sources: unknown };
+    writeFileSync(stateFile, JSON.stringify({ ...original, sources: {}, stateVersion: 99 }));
+    rmSync(path.join(workingDir, "schemas"), { recursive: true });
+
+    const [refused, elsewhere] = await Promise.all([
+      dltTs(["pipeline", "pg_cli", "sync", ...dirArgs], { env }),
+      dltTs(["pipeline", "pg_cli", "sync", "--dataset-name", `${dataset}_none`, ...dirArgs], { env }),
+    ]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe("Replace the local working dir? [y/N]\nerror: Nothing synced: not confirmed (pass --yes to sync without asking)\n");
+    expect(elsewhere.status).toBe(0);
+    expect(elsewhere.stdout).toBe(
+      `No state of pipeline pg_cli found in dataset ${dataset}_none of destination postgres (${MASKED_URL}): the local working dir was left as it was\n`,
+    );
+    expect(JSON.parse(readFileSync(stateFile, "utf8")).stateVersion).toBe(99);
+
+    const synced = await dltTs(["pipeline", "pg_cli", "sync", "--yes", ...dirArgs], { env });
+    expectClean(synced);
+    expect(lines(synced)).toEqual([
+      `Found state version ${original.stateVersion} of pipeline pg_cli in dataset ${dataset} of destination postgres (${MASKED_URL})`,
+      "Syncing replaces the local state and schemas of pipeline pg_cli; data at the destination is not touched",
+      `Restored state version ${original.stateVersion} of pipeline pg_cli with 1 schema: crm (version 2)`,
+    ]);
+    const restored = JSON.parse(readFileSync(stateFile, "utf8")) as { stateVersion: number; sources: unknown; _local: unknown };
+    expect(restored.stateVersion).toBe(original.stateVersion);
+    expect(restored.sources).toEqual({ crm: { cursor: 42 } });
+    expect(restored._local).toEqual({ firstRun: false });
+    expect(existsSync(path.join(workingDir, "schemas", "crm.schema.json"))).toBe(true);
+  });
+
+  it("restores a pipeline on a machine that never ran it, given --destination and --dataset-name", async () => {
+    const freshDir = tempDir("dlt-ts-cli-pg-fresh-");
+    const [restored, unknown] = await Promise.all([
+      dltTs(["pipeline", "pg_cli", "sync", "--destination", "postgres", "--dataset-name", dataset, "--pipelines-dir", freshDir], { env }),
+      dltTs(["pipeline", "pg_cli", "sync", "--pipelines-dir", freshDir], { env }),
+    ]);
+    expectClean(restored);
+    expect(lines(restored)[1]).toMatch(/^Restored state version \d+ of pipeline pg_cli with 1 schema: crm \(version 2\)$/);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe(`error: Pipeline "pg_cli" not found in ${freshDir}: there are no pipelines there\n`);
+
+    const info = await dltTs(["pipeline", "pg_cli", "info", "--pipelines-dir", freshDir]);
+    expectClean(info);
+    expect(info.stdout).toContain(`  dataset_name: ${dataset}\n`);
+    expect(info.stdout).toContain("  destination_type: postgres\n");
+    expect(info.stdout).toContain('  sources: {\n    "crm": {\n      "cursor": 42\n    }\n  }\n');
+    expect(info.stdout).toContain("    users (merge): id, name, joined, score\n    users__tags (nested in users): value\n");
+  });
+});
