@@ -24,3 +24,4 @@ export * from "./sql/sql-job-client.js";
 export * from "./sql/sql-load-job.js";
 export * from "./sql/sql-followup-sql.js";
 export * from "./sql/insert-values-reader.js";
+export { resolveLoaderSettings, type ResolveLoaderSettingsOptions } from "./load/loader-config.js";
