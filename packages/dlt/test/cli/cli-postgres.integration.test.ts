@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { pipeline, resource, source } from "dlt-ts";
 import { postgres } from "@dlt-ts/destination-postgres";
 import { TEST_URL, dropDatasets, ensureTestDatabase, uniqueDataset } from "../../../destination-postgres/test/pg-test-utils.js";
-import { dltTs, tempDir, type CliResult } from "./cli-runner.js";
+import { dltTs, runNode, tempDir, type CliResult } from "./cli-runner.js";
 
 /*
  * `show` and `sync` against the real Postgres server: a pipeline loaded by
@@ -45,8 +45,11 @@ beforeAll(async () => {
   await p.run(source([users], { name: "crm" }));
 });
 
+const initSource = uniqueDataset("cli_init");
+
 afterAll(async () => {
   await dropDatasets(dataset);
+  await dropDatasets(initSource);
 });
 
 describe("dlt-ts pipeline <name> show", () => {
@@ -140,5 +143,27 @@ describe("dlt-ts pipeline <name> sync", () => {
     expect(info.stdout).toContain("  destination_type: postgres\n");
     expect(info.stdout).toContain('  sources: {\n    "crm": {\n      "cursor": 42\n    }\n  }\n');
     expect(info.stdout).toContain("    users (merge): id, name, joined, score\n    users__tags (nested in users): value\n");
+  });
+});
+
+describe("dlt-ts init <source> postgres", () => {
+  it("scaffolds a pipeline that loads with credentials from the environment, then shows its tables", async () => {
+    const project = tempDir("dlt-ts-cli-pg-init-");
+    const init = await dltTs(["init", initSource, "postgres"], { cwd: project });
+    expect(init.status).toBe(0);
+    // The placeholders in .dlt/secrets.toml lose to the env var, as every config value does.
+    const userEnv = { ...env, HOME: project };
+    const run = await runNode(path.join(project, `${initSource}_pipeline.ts`), [], { cwd: project, env: userEnv });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain(`1 load package(s) were loaded to destination postgres and into dataset ${initSource}_data\n`);
+    expect(run.stdout).not.toContain("s3cret");
+
+    const show = await dltTs(["pipeline", `${initSource}_pipeline`, "show"], { cwd: project, env: userEnv });
+    expectClean(show);
+    const out = lines(show);
+    expect(out[0]).toBe(`Pipeline ${initSource}_pipeline: destination postgres (postgres) at ${MASKED_URL}, dataset ${initSource}_data`);
+    expect(out).toContain("  Table items: 2 rows");
+    expect(out).toContain("    created_at    timestamp  timestamp with time zone");
+    expect(out).toContain("  Table items__tags: 3 rows");
   });
 });
