@@ -157,10 +157,12 @@ describe("sinks through pipeline()", () => {
 
   it('loaderFileFormat "parquet": rows read back from parquet files', async () => {
     const sink = destination(record, { name: "rec", loaderFileFormat: "parquet" });
-    await p("parquet", sink).run([{ id: 1, name: "a", score: 0.5 }], { tableName: "t" });
+    await p("parquet", sink).run([{ id: 1, name: "a", score: 0.5, at: "2024-01-02T03:04:05Z", nested: { a: [1, 2] } }], {
+      tableName: "t",
+    });
     expect(calls).toHaveLength(1);
     const row = (calls[0]!.items as DataItem[])[0]!;
-    expect(row).toEqual({ id: 1n, name: "a", score: 0.5 });
+    expect(row).toEqual({ id: 1n, name: "a", score: 0.5, at: new Date("2024-01-02T03:04:05Z"), nested: { a: [1, 2] } });
   });
 
   describe("references", () => {
