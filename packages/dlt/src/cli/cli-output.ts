@@ -18,10 +18,15 @@ export const processOutput: CliOutput = {
 };
 
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s@/]+)@/gi;
+const KEY_VALUE_PASSWORD = /\b(password|pwd)=([^\s;&"']+)/gi;
 
-/** `scheme://user:password@host` → `scheme://user:***@host`, wherever it appears in `text`. */
+/**
+ * Masks passwords wherever they appear in `text`: in URLs
+ * (`scheme://user:password@host` → `scheme://user:***@host`) and in
+ * key=value connection strings (`Password=x;` → `Password=***;`).
+ */
 export function maskSecrets(text: string): string {
-  return text.replace(URL_PASSWORD, "$1:***@");
+  return text.replace(URL_PASSWORD, "$1:***@").replace(KEY_VALUE_PASSWORD, "$1=***");
 }
 
 /** A failure the CLI explains in one line: printed as `error: <message>` with exit code 1, no stack. */

@@ -165,7 +165,9 @@ function operation(pipeline: Command, name: string, description: string): Comman
 }
 
 function pipelinesDirOption(): Option {
-  return new Option("--pipelines-dir <dir>", "dir holding the pipelines' working dirs").default(
+  return new Option("--pipelines-dir <dir>", "dir holding the pipelines' working dirs")
+    .argParser((dir: string) => path.resolve(dir))
+    .default(
     defaultPipelinesDir(),
     "~/.dlt-ts/pipelines, as pipeline()",
   );
