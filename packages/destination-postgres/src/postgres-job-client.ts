@@ -41,6 +41,27 @@ export class PostgresJobClient extends SqlJobClientBase {
     return statements;
   }
 
+  /**
+   * Reads pg_catalog instead of information_schema: its columns view opens
+   * every relation it lists (to tell whether a column is updatable) and so
+   * waits behind any ACCESS EXCLUSIVE lock in the database, such as a
+   * TRUNCATE in another load's transaction.
+   */
+  protected override storageColumnsSql(_client: SqlClient, count: number): string {
+    const names = Array.from({ length: count }, () => "%s").join(", ");
+    return (
+      "SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, NULL) AS data_type, " +
+      "CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 0 THEN a.atttypmod - 4 END AS character_maximum_length, " +
+      "CASE WHEN a.atttypid = 1700 AND a.atttypmod > 0 THEN ((a.atttypmod - 4) >> 16) & 65535 END AS numeric_precision, " +
+      "CASE WHEN a.atttypid = 1700 AND a.atttypmod > 0 THEN (a.atttypmod - 4) & 65535 END AS numeric_scale, " +
+      "CASE WHEN a.atttypid IN (1083, 1114, 1184, 1266) THEN CASE WHEN a.atttypmod >= 0 THEN a.atttypmod ELSE 6 END END AS datetime_precision, " +
+      "CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END AS is_nullable " +
+      "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " +
+      `WHERE n.nspname = %s AND c.relname IN (${names}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped ` +
+      "ORDER BY c.relname, a.attnum"
+    );
+  }
+
   protected override followupSql(ctx: FollowupSqlContext): string[] {
     const root = ctx.chain[0]!;
     if (root.writeDisposition !== "replace" || (root.replaceStrategy ?? this.options.replaceStrategy) !== "staging-optimized") {

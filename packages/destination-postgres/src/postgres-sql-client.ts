@@ -165,6 +165,11 @@ export class PostgresSqlClient extends SqlClientBase {
     return classifyPostgresError(error);
   }
 
+  override async hasDataset(): Promise<boolean> {
+    const rows = await this.query("SELECT 1 AS found FROM pg_catalog.pg_namespace WHERE nspname = %s", [this.fullyQualifiedDatasetName(false)]);
+    return rows.length > 0;
+  }
+
   override async createDataset(): Promise<void> {
     await this.execute(`CREATE SCHEMA IF NOT EXISTS ${this.fullyQualifiedDatasetName()}`);
   }

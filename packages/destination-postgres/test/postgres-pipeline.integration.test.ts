@@ -152,7 +152,7 @@ describe("write dispositions", () => {
       const first = issueSubset.map((i) => ({ ...i }));
       const opts = { tableName: "issues", writeDisposition: { disposition: "merge" as const, strategy }, primaryKey: "id" };
       await p.run(first, opts);
-      const changed = issueSubset.slice(0, 5).map((i, k) => ({
+      const changed: Row[] = issueSubset.slice(0, 5).map((i, k) => ({
         ...i,
         title: `changed ${k}`,
         labels: [{ id: 1000 + k, name: `new-label-${k}` }],
@@ -241,25 +241,34 @@ describe("faults", () => {
     await p.run(batch(0), { tableName: "items" });
     const client = await sqlOf(p);
     const admin = new pg.Client({ ...TEST_CREDENTIALS, user: TEST_CREDENTIALS.username });
+    const watcher = new pg.Client({ ...TEST_CREDENTIALS, user: TEST_CREDENTIALS.username });
     await admin.connect();
+    await watcher.connect();
     try {
       // Hold a lock so the next load blocks on the table, then kill the blocked backend.
       await admin.query("BEGIN");
       await admin.query(`LOCK TABLE ${client.makeQualifiedTableName("items")} IN ACCESS EXCLUSIVE MODE`);
       const running = p.run(batch(1000), { tableName: "items" });
+      let settled = false;
+      running.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
       let killed = 0;
-      for (let i = 0; i < 200 && killed === 0; i++) {
+      for (let i = 0; i < 400 && killed === 0 && !settled; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        const { rows } = await admin.query<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE application_name = 'dlt-ts' AND wait_event_type = 'Lock' AND datname = $1",
+        // pg_stat_activity is a snapshot per transaction: look from outside the one holding the lock.
+        const { rows } = await watcher.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'dlt-ts' AND wait_event_type = 'Lock' AND datname = $1 AND query LIKE 'COPY %items%'",
           [TEST_CREDENTIALS.database],
         );
         for (const r of rows) {
-          await admin.query("SELECT pg_terminate_backend($1)", [r.pid]);
+          await watcher.query("SELECT pg_terminate_backend($1)", [r.pid]);
           killed++;
         }
       }
       await admin.query("COMMIT");
+      if (killed === 0) await running; // surfaces the error that ended the run early
       expect(killed).toBeGreaterThan(0);
       const info = await running;
       expect(info.hasFailedJobs).toBe(false);
@@ -267,6 +276,7 @@ describe("faults", () => {
       expect(retried.length).toBeGreaterThan(0);
     } finally {
       await admin.end();
+      await watcher.end();
     }
     expect(await count(client, "items")).toBe(100);
     expect(await count(client, "items__tags")).toBe(200);

@@ -58,6 +58,20 @@ export interface SqlJobClientOptions {
 /** Where a table's files load: straight into the dataset, or into the staging dataset first. */
 export type LoadTarget = "destination" | "staging";
 
+/** One column as the catalog query of `storageColumnsSql` returns it (information_schema.columns names). */
+export type StorageColumnRow = {
+  table_name: string;
+  column_name: string;
+  /** Type name as information_schema spells it, e.g. "character varying". */
+  data_type: string;
+  character_maximum_length: number | null;
+  numeric_precision: number | null;
+  numeric_scale: number | null;
+  datetime_precision: number | null;
+  /** "YES" or "NO". */
+  is_nullable: string;
+};
+
 /** Columns of tables as the destination's catalog reports them. */
 export type StorageTables = Map<string, Map<string, ColumnSchema>>;
 
@@ -472,21 +486,7 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
     const result: StorageTables = new Map();
     if (names.length === 0) return result;
     const folded = [...new Set(names.map((n) => this.capabilities.casefoldIdentifier(n)))];
-    const rows = await client.query<{
-      table_name: string;
-      column_name: string;
-      data_type: string;
-      character_maximum_length: number | null;
-      numeric_precision: number | null;
-      numeric_scale: number | null;
-      datetime_precision: number | null;
-      is_nullable: string;
-    }>(
-      "SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, datetime_precision, is_nullable " +
-        `FROM information_schema.columns WHERE table_schema = %s AND table_name IN (${folded.map(() => "%s").join(", ")}) ` +
-        "ORDER BY table_name, ordinal_position",
-      [client.fullyQualifiedDatasetName(false), ...folded],
-    );
+    const rows = await client.query<StorageColumnRow>(this.storageColumnsSql(client, folded.length), [client.fullyQualifiedDatasetName(false), ...folded]);
     for (const row of rows) {
       let table = result.get(row.table_name);
       if (!table) result.set(row.table_name, (table = new Map()));
@@ -496,6 +496,19 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
       table.set(row.column_name, { name: row.column_name, nullable: row.is_nullable === "YES", ...mapped });
     }
     return result;
+  }
+
+  /**
+   * Catalog query for `readStorageColumns`: parameters are the dataset name
+   * and `count` table names; rows as `StorageColumnRow`. Default:
+   * `information_schema.columns`.
+   */
+  protected storageColumnsSql(_client: SqlClient, count: number): string {
+    return (
+      "SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, datetime_precision, is_nullable " +
+      `FROM information_schema.columns WHERE table_schema = %s AND table_name IN (${Array.from({ length: count }, () => "%s").join(", ")}) ` +
+      "ORDER BY table_name, ordinal_position"
+    );
   }
 
   private async storeSchema(tx: SqlClient): Promise<void> {
