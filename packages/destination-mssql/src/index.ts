@@ -29,6 +29,7 @@ export {
   type MssqlPoolLike,
   type TediousBulkLoadLike,
   type TediousBulkLoadOptions,
+  type TediousCallback,
   type TediousColumnValueLike,
   type TediousConnectionLike,
   type TediousDataTypeLike,

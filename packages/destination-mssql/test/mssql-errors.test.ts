@@ -66,7 +66,7 @@ describe("classifyMssqlError: by SQL Server error number", () => {
 });
 
 describe("classifyMssqlError: errors without a server number", () => {
-  test.each<[ReturnType<typeof clientError>, Kind]>([
+  test.each<[Error, Kind]>([
     [clientError("ESOCKET", "Connection lost - read ECONNRESET"), DatabaseTransientException],
     [clientError("ETIMEOUT", "Failed to connect to db:1433 in 15000ms"), DatabaseTransientException],
     [clientError("ETIMEOUT", "Timeout: Request failed to complete in 15000ms", "RequestError"), DatabaseTransientException],
