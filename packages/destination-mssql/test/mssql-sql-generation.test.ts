@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Schema, pipeline, resource, source, type Pipeline } from "dlt-ts";
@@ -305,5 +305,19 @@ describe("limits and hostile input through the whole pipeline (offline)", () => 
     expect(insert).toContain("(CAST(N'a' AS NVARCHAR(MAX)) + NCHAR(0) + N'b')");
     expect(insert).toContain("N'🎉'");
     expect(server.tables.get("hostile")?.has("x")).toBe(false);
+  });
+});
+
+describe("by name", () => {
+  test('pipeline({ destination: "mssql" }) finds this package; its files are written with SQL Server escaping', async () => {
+    const p = pipeline({ pipelineName: "by_name", pipelinesDir: mkdtempSync(path.join(os.tmpdir(), "dlt-ts-mssql-name-")), destination: "mssql", progress: "none" });
+    await p.extract([{ id: 1, name: "it's", flag: true, raw: new Uint8Array([1, 255]) }], { tableName: "things" });
+    await p.normalize();
+    const packages = path.join(p.workingDir, "load", "normalized");
+    const [loadId] = readdirSync(packages);
+    const jobs = path.join(packages, loadId!, "new_jobs");
+    const file = readdirSync(jobs).find((f) => f.startsWith("things."))!;
+    expect(file).toMatch(/\.insert_values$/);
+    expect(readFileSync(path.join(jobs, file), "utf8")).toMatch(/^INSERT INTO \{\}\(\[id\],\[name\],\[flag\],\[raw\],\[_dlt_load_id\],\[_dlt_id\]\)\nVALUES\n\(1,N'it''s',1,0x01ff,N'[^']+',N'[^']+'\);$/);
   });
 });
