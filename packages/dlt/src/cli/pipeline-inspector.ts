@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { promises as fs } from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import {
   JOB_FOLDERS,
@@ -12,7 +11,7 @@ import {
   type SchemaUpdate,
   type StoredSchema,
 } from "@dlt-ts/core";
-import { readStateFile, type PipelineState } from "../pipeline/pipeline-state.js";
+import { readStateFile, writeStateFile, type PipelineState } from "../pipeline/pipeline-state.js";
 import { TRACE_FILE } from "../run-info/trace.js";
 import { CliError } from "./cli-output.js";
 
@@ -69,10 +68,7 @@ export interface PipelineListing {
 
 const STATE_FILE = "state.json";
 
-/** The default pipelines dir, as `pipeline()` uses it. */
-export function defaultPipelinesDir(): string {
-  return path.join(os.homedir(), ".dlt-ts", "pipelines");
-}
+export { defaultPipelinesDir } from "../pipeline/pipeline.js";
 
 /**
  * Reads a pipeline's working dir (`<pipelines dir>/<name>/`) directly: state,
@@ -223,7 +219,18 @@ export class PipelineInspector {
     for (const pkg of pending) await this.storage(pkg.stage).deletePackage(pkg.loadId);
     await this.extracted.removeInProgress();
     await this.normalized.removeInProgress();
+    await this.forgetSyncedStateVersion();
     return pending;
+  }
+
+  /**
+   * A dropped package may have carried the state row to the destination:
+   * clearing the hash makes the next extract send the state again.
+   */
+  private async forgetSyncedStateVersion(): Promise<void> {
+    const file = path.join(this.workingDir, STATE_FILE);
+    const state = readStateFile(file);
+    if (state) await writeStateFile(file, { ...state, versionHash: "" });
   }
 
   private async packageInfo(stage: PackageStage, loadId: string): Promise<PackageInfo> {

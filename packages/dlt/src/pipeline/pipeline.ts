@@ -391,7 +391,8 @@ export function pipeline(options: PipelineOptions = {}): Pipeline {
   return new Pipeline(options);
 }
 
-function defaultPipelinesDir(): string {
+/** `~/.dlt-ts/pipelines`: where working dirs live unless `pipelinesDir` says otherwise. */
+export function defaultPipelinesDir(): string {
   return path.join(os.homedir(), ".dlt-ts", "pipelines");
 }
 

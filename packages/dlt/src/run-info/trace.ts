@@ -35,7 +35,9 @@ export class TraceRecorder {
       this.trace.steps.push({ step, startedAt, finishedAt: new Date(), info: infoOf(result) });
       return result;
     } catch (error) {
-      this.trace.steps.push({ step, startedAt, finishedAt: new Date(), error: (error as Error).message });
+      // A failed load still says which packages and jobs it got to.
+      const info = (error as { loadInfo?: unknown }).loadInfo;
+      this.trace.steps.push({ step, startedAt, finishedAt: new Date(), error: (error as Error).message, ...(info ? { info } : {}) });
       throw error;
     }
   }

@@ -128,10 +128,12 @@ describe("dlt-ts pipeline <name> sync", () => {
 
   it("restores a pipeline on a machine that never ran it, given --destination and --dataset-name", async () => {
     const freshDir = tempDir("dlt-ts-cli-pg-fresh-");
-    const [restored, unknown] = await Promise.all([
-      dltTs(["pipeline", "pg_cli", "sync", "--destination", "postgres", "--dataset-name", dataset, "--pipelines-dir", freshDir], { env }),
-      dltTs(["pipeline", "pg_cli", "sync", "--pipelines-dir", freshDir], { env }),
-    ]);
+    // In order: the restore creates the working dir the first call must not find.
+    const unknown = await dltTs(["pipeline", "pg_cli", "sync", "--pipelines-dir", freshDir], { env });
+    const restored = await dltTs(
+      ["pipeline", "pg_cli", "sync", "--destination", "postgres", "--dataset-name", dataset, "--pipelines-dir", freshDir],
+      { env },
+    );
     expectClean(restored);
     expect(lines(restored)[1]).toMatch(/^Restored state version \d+ of pipeline pg_cli with 1 schema: crm \(version 2\)$/);
     expect(unknown.status).toBe(1);
