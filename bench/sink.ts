@@ -5,6 +5,15 @@ import { destination, pipeline } from "dlt-ts";
 import { runCases } from "./run-cases";
 import { githubEvents, peakRssMb, perSecond } from "./workload";
 
+/** Wall and CPU time of one stage. CPU time (user + system) holds up better than wall time on a busy machine. */
+async function timed(run: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run();
+  const cpu = process.cpuUsage(cpu0);
+  return { wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
 /**
  * One case, in its own process so peak RSS belongs to it alone: N GitHub
  * events through extract → normalize → load into a sink whose write() does
@@ -21,18 +30,18 @@ export async function sinkCase(count: number): Promise<string> {
       { name: "bench_sink", batchSize: 1000 },
     );
     const p = pipeline({ pipelineName: "bench_sink", pipelinesDir: dir, destination: sink, progress: "none" });
-    const t0 = performance.now();
-    await p.extract(githubEvents(count), { tableName: "events" });
-    const t1 = performance.now();
-    await p.normalize();
-    const t2 = performance.now();
-    await p.load();
-    const t3 = performance.now();
+    const extract = await timed(() => p.extract(githubEvents(count), { tableName: "events" }));
+    const normalize = await timed(() => p.normalize());
+    const load = await timed(() => p.load());
     if (delivered !== count) throw new Error(`sink bench: ${delivered} of ${count} records delivered`);
+    const wall = extract.wallMs + normalize.wallMs + load.wallMs;
+    const cpu = extract.cpuMs + normalize.cpuMs + load.cpuMs;
+    const stage = (name: string, t: { wallMs: number; cpuMs: number }): string =>
+      `${name} ${perSecond(count, t.wallMs)}/${perSecond(count, t.cpuMs)}`;
     return (
-      `sink N=${String(count).padStart(6)}  total ${perSecond(count, t3 - t0)} rec/s (${((t3 - t0) / 1000).toFixed(2)} s)  ` +
-      `extract ${perSecond(count, t1 - t0)}  normalize ${perSecond(count, t2 - t1)}  load ${perSecond(count, t3 - t2)} rec/s  ` +
-      `peak RSS ${peakRssMb()} MB`
+      `sink N=${String(count).padStart(6)}  total ${perSecond(count, wall)} rec/s (${(wall / 1000).toFixed(2)} s wall, ` +
+      `${perSecond(count, cpu)} rec/cpu-s)  [rec/s wall/cpu: ${stage("extract", extract)}  ${stage("normalize", normalize)}  ` +
+      `${stage("load", load)}]  peak RSS ${peakRssMb()} MB`
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
