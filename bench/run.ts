@@ -3,6 +3,7 @@ import "reflect-metadata";
 /** `npm run bench -- <name>...`: runs the named benchmarks (all when none is named). */
 const benches: Record<string, () => Promise<void>> = {
   normalize: async () => (await import("./normalize")).benchNormalize(),
+  sink: async () => (await import("./sink")).benchSink(),
 };
 
 async function main(): Promise<void> {

@@ -1,23 +1,12 @@
-import * as path from "node:path";
-import { randomBytes } from "node:crypto";
-import {
-  DltException,
-  LoadPackageStorage,
-  TableNameCollisionException,
-  formatJobFileName,
-  type NamingConvention,
-} from "@dlt-ts/core";
-import { iterateItems } from "./data-items.js";
-import { encodeTypedJson } from "./typed-json.js";
-import { BufferedLineWriter } from "./buffered-line-writer.js";
+import { DltException, TableNameCollisionException, type NamingConvention } from "@dlt-ts/core";
+import { iterateItems, type DataItem } from "./data-items.js";
+import type { ExtractTarget } from "./extract-target.js";
 import { normalizeTableHints, type TableHints } from "./table-hints.js";
 import type { DltResource } from "./resource.js";
 
-/** Format of extracted job files: JSON lines that keep Date, bigint and binary values. */
-export const EXTRACTED_FORMAT = "typed-jsonl";
-export const HINTS_FILE = "hints.json";
+export { EXTRACTED_FORMAT, HINTS_FILE } from "./job-file-target.js";
 
-/** What an extracted package holds besides its job files. */
+/** What an extracted package holds besides its items. */
 export interface ExtractedPackageInfo {
   schemaName: string;
   tables: Record<string, TableHints>;
@@ -41,44 +30,53 @@ export class MissingTableNameException extends DltException {
   }
 }
 
+export class ResourceExtractException extends DltException {
+  constructor(resource: string, cause: unknown) {
+    super(`Extracting resource "${resource}" failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
 /** Extra rows to add to the package, e.g. the pipeline state row. */
 export interface ExtraTableRows {
   hints: TableHints;
-  rows: Record<string, unknown>[];
+  rows: DataItem[];
 }
 
 /**
- * Extract stage: drains every resource into JSON-lines job files of a new
- * package. The package is written in a hidden folder and published in one
- * rename, so a killed extract leaves nothing for normalize to pick up.
+ * Extract stage: drains every resource into a target (job files, or the
+ * normalizer directly). Nothing becomes visible unless every resource was
+ * drained: a failing or killed extract leaves no package behind.
  */
 export class Extractor {
   constructor(
-    private readonly storage: LoadPackageStorage,
     private readonly naming: NamingConvention,
     private readonly onItems?: (count: number) => void,
   ) {}
 
-  async extract(loadId: string, schemaName: string, resources: DltResource[], extra: ExtraTableRows[] = []): Promise<ExtractInfo> {
+  async extract(
+    target: ExtractTarget,
+    loadId: string,
+    schemaName: string,
+    resources: DltResource[],
+    extra: ExtraTableRows[] = [],
+  ): Promise<ExtractInfo> {
     const startedAt = new Date();
-    const tempId = LoadPackageStorage.inProgressId(loadId);
-    await this.storage.createPackage(tempId, "extracted", { schemaName });
     const tables = this.tableHints(resources);
+    for (const { hints } of extra) tables[hints.table] = hints;
     const itemCounts: Record<string, number> = {};
+    await target.begin(loadId, { schemaName, tables });
     try {
       for (const resource of resources) {
-        const hints = tables[this.tableOf(resource)]!;
-        itemCounts[hints.table] = (itemCounts[hints.table] ?? 0) + (await this.extractResource(tempId, hints.table, resource));
+        const table = this.tableOf(resource);
+        itemCounts[table] = (itemCounts[table] ?? 0) + (await this.extractResource(target, table, resource));
       }
       for (const { hints, rows } of extra) {
-        tables[hints.table] = hints;
-        itemCounts[hints.table] = await this.writeRows(tempId, hints.table, rows);
+        for (const row of rows) await target.write(hints.table, row);
+        itemCounts[hints.table] = rows.length;
       }
-      const info: ExtractedPackageInfo = { schemaName, tables };
-      await this.storage.writeJson(tempId, HINTS_FILE, info);
-      await this.storage.publishPackage(loadId, "extracted");
+      await target.commit();
     } catch (error) {
-      await this.storage.deletePackage(tempId);
+      await target.abort();
       throw error;
     }
     return { loadId, schemaName, itemCounts, startedAt, finishedAt: new Date() };
@@ -107,33 +105,18 @@ export class Extractor {
     return tables;
   }
 
-  private async extractResource(packageId: string, table: string, resource: DltResource): Promise<number> {
-    const writer = this.openJob(packageId, table);
+  private async extractResource(target: ExtractTarget, table: string, resource: DltResource): Promise<number> {
+    let count = 0;
     try {
       for await (const item of iterateItems(resource.data)) {
-        await writer.writeLine(encodeTypedJson(item));
-        if (writer.lines % 1000 === 0) this.onItems?.(1000);
+        await target.write(table, item);
+        if (++count % 1000 === 0) this.onItems?.(1000);
       }
     } catch (error) {
-      await writer.close();
-      throw new DltException(`Extracting resource "${resource.name ?? table}" failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      if (error instanceof DltException) throw error;
+      throw new ResourceExtractException(resource.name ?? table, error);
     }
-    this.onItems?.(writer.lines % 1000);
-    await writer.close();
-    return writer.lines;
-  }
-
-  private async writeRows(packageId: string, table: string, rows: Record<string, unknown>[]): Promise<number> {
-    const writer = this.openJob(packageId, table);
-    for (const row of rows) await writer.writeLine(encodeTypedJson(row));
-    await writer.close();
-    return writer.lines;
-  }
-
-  private openJob(packageId: string, table: string): BufferedLineWriter {
-    const fileName = formatJobFileName({ table, fileId: randomBytes(5).toString("hex"), retry: 0, format: EXTRACTED_FORMAT });
-    return new BufferedLineWriter(path.join(this.storage.packagePath(packageId), "new_jobs", fileName));
+    this.onItems?.(count % 1000);
+    return count;
   }
 }

@@ -8,7 +8,6 @@ import {
   Schema,
   defaultCapabilities,
   namingConvention,
-  resolveValue,
   type ConfiguredDestination,
   type Destination,
   type DestinationCapabilities,
@@ -16,8 +15,11 @@ import {
   type SqlClient,
   type StoredSchema,
 } from "@dlt-ts/core";
-import { LoadClientJobFailed, Loader, type LoadPackageResult, type LoaderOptions } from "@dlt-ts/loader";
+import { LoadClientJobException, Loader, resolveLoaderSettings, type LoadPackageResult } from "@dlt-ts/loader";
 import { Extractor, type ExtractInfo, type ExtraTableRows } from "../extract/extractor.js";
+import type { ExtractTarget } from "../extract/extract-target.js";
+import { JobFileTarget } from "../extract/job-file-target.js";
+import { NormalizingTarget } from "../normalize/normalizing-target.js";
 import { DltResource, type ResourceOptions } from "../extract/resource.js";
 import { DltSource } from "../extract/source.js";
 import { normalizeTableHints } from "../extract/table-hints.js";
@@ -179,8 +181,15 @@ export class Pipeline {
         finished = await recorder.step("load", () => this.load());
         if (data === undefined) return finished;
       }
-      if (data !== undefined) await recorder.step("extract", () => this.extract(data, options));
-      await recorder.step("normalize", () => this.normalize());
+      let fused: NormalizeInfo | undefined;
+      if (data !== undefined) {
+        const extracted = await recorder.step("extract", () => this.extractNormalized(data, options));
+        fused = extracted.normalized;
+      }
+      await recorder.step("normalize", async () => {
+        const more = await this.normalize();
+        return fused ? new NormalizeInfo([...fused.packages, ...more.packages]) : more;
+      });
       const info = await recorder.step("load", () => this.load());
       return finished ? info.withEarlierPackages(finished) : info;
     } finally {
@@ -191,6 +200,29 @@ export class Pipeline {
 
   /** Extract stage: drains the data into a new extracted package. */
   async extract(data: RunData, options: RunOptions = {}): Promise<ExtractInfo> {
+    return this.extractInto(data, options, () => new JobFileTarget(this.extracted));
+  }
+
+  /**
+   * Extract and normalize in one pass (what run() does): items are
+   * normalized as they are pulled, into a load package published at the end.
+   */
+  private async extractNormalized(data: RunData, options: RunOptions): Promise<ExtractInfo & { normalized: NormalizeInfo }> {
+    const capabilities = await this.capabilities();
+    let target: NormalizingTarget | undefined;
+    const info = await this.extractInto(data, options, async (schemaName) => {
+      await this.normalized.removeInProgress();
+      target = new NormalizingTarget(this.normalized, this.schemaStore, { capabilities, naming: await this.naming(schemaName) });
+      return target;
+    });
+    return { ...info, normalized: new NormalizeInfo(target?.info ? [target.info] : []) };
+  }
+
+  private async extractInto(
+    data: RunData,
+    options: RunOptions,
+    target: (schemaName: string) => ExtractTarget | Promise<ExtractTarget>,
+  ): Promise<ExtractInfo> {
     const { resources, sourceName } = toResources(data, options);
     const schemaName = options.schema?.name ?? sourceName ?? this.stateValue.defaultSchemaName ?? this.pipelineName;
     if (options.schema && !this.schema(schemaName)) await this.saveSchema(options.schema);
@@ -200,9 +232,10 @@ export class Pipeline {
     const extra = this.stateChangeRows(naming);
     const progress = new ProgressReporter(this.progressMode);
     progress.start("extract");
-    const extractor = new Extractor(this.extracted, naming, (n) => progress.add(n));
-    const info = await extractor.extract(newLoadId(), schemaName, resources, extra);
+    const extractor = new Extractor(naming, (n) => progress.add(n));
+    const info = await extractor.extract(await target(schemaName), newLoadId(), schemaName, resources, extra);
     progress.finish();
+    this.schemaCache.delete(schemaName);
     await writeStateFile(this.stateFile, this.stateValue);
     return info;
   }
@@ -243,7 +276,7 @@ export class Pipeline {
       loaded: this.loaded,
       destination: configured,
       options: {
-        ...(await this.loaderSettings()),
+        ...(await resolveLoaderSettings({ pipelineName: this.pipelineName, ...(this.projectDir ? { projectDir: this.projectDir } : {}) })),
         onProgress: (p) => {
           progress.setTotal(p.jobsTotal);
           progress.set(p.jobsDone + p.jobsFailed);
@@ -255,7 +288,7 @@ export class Pipeline {
       packages = await loader.run();
     } catch (error) {
       progress.finish();
-      if (error instanceof LoadClientJobFailed) {
+      if (error instanceof LoadClientJobException) {
         const info = this.loadInfo(destination, configured, error.results, startedAt);
         throw new PipelineStepFailed("load", error, info);
       }
@@ -348,18 +381,6 @@ export class Pipeline {
     if (!bumpStateVersion(this.stateValue)) return [];
     const hints = normalizeTableHints(PIPELINE_STATE_TABLE_NAME, PIPELINE_STATE_TABLE_NAME, {}, naming);
     return [{ hints, rows: [stateRow(this.stateValue)] }];
-  }
-
-  private async loaderSettings(): Promise<LoaderOptions> {
-    const options = { sections: ["load"], pipelineName: this.pipelineName, ...(this.projectDir ? { projectDir: this.projectDir } : {}) };
-    const raiseOnFailedJobs = await resolveValue<boolean>("raise_on_failed_jobs", { ...options, type: Boolean });
-    const raiseOnMaxRetries = await resolveValue<number>("raise_on_max_retries", { ...options, type: Number });
-    const workers = await resolveValue<number>("workers", { ...options, type: Number });
-    return {
-      ...(raiseOnFailedJobs.found ? { raiseOnFailedJobs: raiseOnFailedJobs.value } : {}),
-      ...(raiseOnMaxRetries.found ? { raiseOnMaxRetries: raiseOnMaxRetries.value } : {}),
-      ...(workers.found ? { workers: workers.value } : {}),
-    };
   }
 
   /**

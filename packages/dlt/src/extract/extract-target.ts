@@ -1,0 +1,15 @@
+import type { DataItem } from "./data-items.js";
+import type { ExtractedPackageInfo } from "./extractor.js";
+
+/**
+ * Where extracted items go: job files of an extracted package (extract()),
+ * or straight into a normalized package (run(), which saves writing and
+ * re-reading every item). Either way nothing is visible until commit().
+ */
+export interface ExtractTarget {
+  begin(loadId: string, info: ExtractedPackageInfo): Promise<void>;
+  /** One item of a root table (normalized name). */
+  write(table: string, item: DataItem): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}

@@ -1,0 +1,52 @@
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import { LoadPackageStorage, formatJobFileName } from "@dlt-ts/core";
+import { BufferedLineWriter } from "./buffered-line-writer.js";
+import type { DataItem } from "./data-items.js";
+import type { ExtractTarget } from "./extract-target.js";
+import type { ExtractedPackageInfo } from "./extractor.js";
+import { encodeTypedJson } from "./typed-json.js";
+
+/** Format of extracted job files: JSON lines that keep Date, bigint and binary values. */
+export const EXTRACTED_FORMAT = "typed-jsonl";
+export const HINTS_FILE = "hints.json";
+
+/** Writes items as typed JSON lines, one file per table, into a hidden extracted package. */
+export class JobFileTarget implements ExtractTarget {
+  private readonly writers = new Map<string, BufferedLineWriter>();
+  private loadId = "";
+  private info: ExtractedPackageInfo | undefined;
+
+  constructor(private readonly storage: LoadPackageStorage) {}
+
+  private get packageId(): string {
+    return LoadPackageStorage.inProgressId(this.loadId);
+  }
+
+  async begin(loadId: string, info: ExtractedPackageInfo): Promise<void> {
+    this.loadId = loadId;
+    this.info = info;
+    await this.storage.createPackage(this.packageId, "extracted", { schemaName: info.schemaName });
+  }
+
+  async write(table: string, item: DataItem): Promise<void> {
+    let writer = this.writers.get(table);
+    if (!writer) {
+      const fileName = formatJobFileName({ table, fileId: randomBytes(5).toString("hex"), retry: 0, format: EXTRACTED_FORMAT });
+      writer = new BufferedLineWriter(path.join(this.storage.packagePath(this.packageId), "new_jobs", fileName));
+      this.writers.set(table, writer);
+    }
+    await writer.writeLine(encodeTypedJson(item));
+  }
+
+  async commit(): Promise<void> {
+    for (const writer of this.writers.values()) await writer.close();
+    await this.storage.writeJson(this.packageId, HINTS_FILE, this.info);
+    await this.storage.publishPackage(this.loadId, "extracted");
+  }
+
+  async abort(): Promise<void> {
+    for (const writer of this.writers.values()) await writer.close().catch(() => undefined);
+    await this.storage.deletePackage(this.packageId);
+  }
+}
