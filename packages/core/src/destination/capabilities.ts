@@ -16,6 +16,12 @@ export interface DestinationCapabilities {
   preferredStagingFileFormat?: LoaderFileFormat;
   /** Default []. */
   supportedStagingFileFormats: LoaderFileFormat[];
+  /**
+   * Size in bytes at which the normalizer should start a new job file, so a
+   * big table arrives as several files the loader can load in parallel
+   * (dlt's `recommended_file_size`). Default undefined (the normalizer's own limit).
+   */
+  recommendedFileSize?: number;
   /** Quotes an identifier for SQL. Default: ANSI double quotes with `"` doubled. */
   escapeIdentifier: (identifier: string) => string;
   /** Renders a JS value as an SQL literal. Default: ANSI single-quoted strings. */
@@ -93,6 +99,7 @@ export function defaultCapabilities(): DestinationCapabilities {
     supportedLoaderFileFormats: ["insert_values"],
     preferredStagingFileFormat: undefined,
     supportedStagingFileFormats: [],
+    recommendedFileSize: undefined,
     escapeIdentifier: ansiEscapeIdentifier,
     escapeLiteral: ansiEscapeLiteral,
     casefoldIdentifier: (identifier) => identifier,

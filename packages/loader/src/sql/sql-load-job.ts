@@ -50,15 +50,24 @@ export abstract class SqlLoadJobBase implements LoadJob {
 }
 
 /**
+ * Statements cut from insert_values files stay under this many bytes (or the
+ * destination's max query length when smaller): larger statements save no
+ * measurable time but each one is held in memory several times (text, driver
+ * buffer) while it runs.
+ */
+export const INSERT_VALUES_STATEMENT_BYTES = 4 * 1024 * 1024;
+
+/**
  * Loads an insert_values file: its rows are cut into INSERT statements that
- * respect `maxQueryLength` and `maxRowsPerInsert`, all run in the job's
- * transaction. NUL characters, which no SQL text may carry, are removed.
+ * respect `maxQueryLength` (at most {@link INSERT_VALUES_STATEMENT_BYTES}) and
+ * `maxRowsPerInsert`, all run in the job's transaction. NUL characters, which
+ * no SQL text may carry, are removed.
  */
 export class InsertValuesLoadJob extends SqlLoadJobBase {
   protected async load(tx: SqlClient, qualifiedTableName: string): Promise<void> {
     const caps = tx.capabilities;
     const statements = readInsertValuesStatements(this.request.filePath, qualifiedTableName, {
-      maxQueryLength: caps.maxQueryLength,
+      maxQueryLength: Math.min(caps.maxQueryLength, INSERT_VALUES_STATEMENT_BYTES),
       inBytes: caps.isMaxQueryLengthInBytes,
       maxRowsPerInsert: caps.maxRowsPerInsert,
     });
