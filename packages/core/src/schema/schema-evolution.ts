@@ -71,6 +71,7 @@ export class SchemaEvolver {
       // Nulls create no column; writers emit NULL for absent values.
       if (value === null || value === undefined) continue;
       const column = columns[name];
+      if (column !== undefined && fitsAsIs(column.dataType, value)) continue;
       const valueType = inferDataType(value, this.detections);
       if (valueType === undefined) continue;
       // A detected ISO string becomes a Date, so every writer sees one timestamp representation.
@@ -151,6 +152,24 @@ export class SchemaEvolver {
       table.columns[name] = merged;
       if (merged.dataType) this.recordColumn(table, merged);
     }
+  }
+}
+
+/**
+ * The common case, checked before any inference: a value that already has
+ * its column's type. Any string fits a text column (an ISO string in a text
+ * column stays text), so detection never runs for known text columns.
+ */
+function fitsAsIs(dataType: DataType | undefined, value: unknown): boolean {
+  switch (typeof value) {
+    case "string":
+      return dataType === "text";
+    case "number":
+      return dataType === "double" || (dataType === "bigint" && Number.isInteger(value));
+    case "boolean":
+      return dataType === "bool";
+    default:
+      return false;
   }
 }
 

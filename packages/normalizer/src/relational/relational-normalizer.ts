@@ -48,6 +48,10 @@ export class RelationalNormalizer {
   private readonly tableNames = new Map<string, string>();
   /** Column name of `key` under `prefix`: the same few hundred keys repeat in every item. */
   private readonly columnNames = new Map<string, Map<string, string>>();
+  /** Which source path first produced each column name. */
+  private readonly nameSources = new Map<string, string>();
+  /** Names more than one source path produces: only these can collide within a row. */
+  private readonly ambiguousNames = new Set<string>();
 
   constructor(
     private readonly schema: Schema,
@@ -125,7 +129,9 @@ export class RelationalNormalizer {
             continue;
           }
         }
-        if (name in row) this.collision(table, current, key, prefix, name);
+        if (this.ambiguousNames.size > 0 && this.ambiguousNames.has(name) && name in row) {
+          this.collision(table, current, key, prefix, name);
+        }
         row[name] = value;
       }
     }
@@ -143,6 +149,10 @@ export class RelationalNormalizer {
       const normalizedKey = key.trim() ? this.naming.normalizePath(key) : EMPTY_KEY;
       name = prefix ? this.naming.shortenFragments(prefix, normalizedKey) : normalizedKey;
       names.set(key, name);
+      const source = `${prefix}\u0000${key}`;
+      const first = this.nameSources.get(name);
+      if (first === undefined) this.nameSources.set(name, source);
+      else if (first !== source) this.ambiguousNames.add(name);
     }
     return name;
   }

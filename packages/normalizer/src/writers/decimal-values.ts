@@ -19,6 +19,8 @@ interface ParsedDecimal {
  */
 export function toDecimalText(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
+  // Integral numbers (every bigint column from JSON) print exactly as they are.
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
   const { negative, digits, scale } = parseDecimal(value);
   const padded = digits.padStart(scale + 1, "0");
   const integer = padded.slice(0, padded.length - scale).replace(/^0+(?=\d)/, "");

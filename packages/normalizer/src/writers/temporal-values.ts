@@ -38,7 +38,10 @@ export function toEpochMicros(value: unknown): bigint {
  * (`…30.123456Z`). Every SQL destination and COPY parser accepts this form.
  */
 export function formatTimestamp(value: unknown): string {
-  if (value instanceof Date) return new Date(validDateMillis(value)).toISOString();
+  if (value instanceof Date) {
+    validDateMillis(value);
+    return value.toISOString();
+  }
   return formatEpochMicros(toEpochMicros(value));
 }
 
