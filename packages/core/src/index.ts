@@ -15,6 +15,7 @@ export * from "./schema/schema-evolution.js";
 export * from "./schema/schema-export.js";
 export * from "./destination/capabilities.js";
 export * from "./destination/destination.js";
+export * from "./destination/destination-registry.js";
 export * from "./destination/exceptions.js";
 export * from "./destination/sql-client.js";
 export * from "./destination/sql-client-base.js";

@@ -1,5 +1,5 @@
-import { namingConvention, type ConfiguredDestination, type Destination } from "@dlt-ts/core";
-import { destinationPackageCandidates, isDestination, resolveDestination } from "../pipeline/destination-reference.js";
+import { createDestination, namingConvention, type ConfiguredDestination, type Destination } from "@dlt-ts/core";
+import { resolveDestination } from "../pipeline/destination-reference.js";
 import type { PipelineState } from "../pipeline/pipeline-state.js";
 import { CliError } from "./cli-output.js";
 
@@ -33,20 +33,7 @@ export function chooseDestination(pipelineName: string, state: PipelineState | u
  * name, so its credentials come from `destination.<name>.credentials`.
  */
 export async function openDestination(choice: DestinationChoice): Promise<Destination> {
-  if (choice.name !== choice.type) {
-    for (const packageName of destinationPackageCandidates(choice.type)) {
-      let module: Record<string, unknown>;
-      try {
-        module = (await import(packageName)) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      const camel = choice.type.replace(/[-_]([a-z])/g, (_m, c: string) => c.toUpperCase());
-      const factory = [module.default, module[camel], module.destination].find((f) => typeof f === "function");
-      const made = factory ? (factory as (options: object) => unknown)({ destinationName: choice.name }) : undefined;
-      if (isDestination(made)) return made;
-    }
-  }
+  if (choice.name !== choice.type) return createDestination(choice.type, { destinationName: choice.name });
   return resolveDestination(choice.type);
 }
 

@@ -340,7 +340,10 @@ export class Pipeline {
         `Pipeline ${this.pipelineName} has no destination: pass one to pipeline({ destination }) to load data`,
       );
     }
-    this.destinationInstance ??= await resolveDestination(this.destinationReference);
+    this.destinationInstance ??= await resolveDestination(this.destinationReference, {
+      pipelineName: this.pipelineName,
+      ...(this.projectDir ? { projectDir: this.projectDir } : {}),
+    });
     return this.destinationInstance;
   }
 
