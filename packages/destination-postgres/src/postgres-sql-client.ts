@@ -53,7 +53,7 @@ export interface PostgresSqlClientOptions {
   credentials?: PostgresConnectionParams;
   /** A pool to use instead of creating one from `credentials`. */
   pool?: PgPoolLike;
-  /** Most connections the pool opens. Default 10. */
+  /** Most connections open at once; further requests wait for one. Default 10. */
   poolSize?: number;
   /** Default `<dataset>_staging`. */
   stagingDatasetName?: string;
@@ -109,14 +109,45 @@ export function createPostgresPool(credentials: PostgresConnectionParams, poolSi
   }) as unknown as PgPoolLike;
 }
 
+/**
+ * Counts leased connections. pg-pool applies `connectionTimeoutMillis` to the
+ * wait for a free slot as well as to connecting, so jobs queued behind long
+ * loads would fail with "timeout exceeded when trying to connect"; they wait
+ * here instead, and the pool is asked only when it has room.
+ */
+class Slots {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async take(): Promise<void> {
+    if (this.used < this.size) {
+      this.used++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.used--;
+  }
+}
+
 /** A leased pg client with the error listener that keeps a dying connection from crashing the process. */
 class PostgresConnection implements SqlConnection {
   private lastError: Error | undefined;
+  private released = false;
   private readonly onError = (error: Error) => {
     this.lastError = error;
   };
 
-  constructor(readonly client: PgClientLike) {
+  constructor(
+    readonly client: PgClientLike,
+    private readonly slots: Slots,
+  ) {
     client.on("error", this.onError);
   }
 
@@ -127,9 +158,12 @@ class PostgresConnection implements SqlConnection {
   }
 
   release(error?: unknown): void {
+    if (this.released) return;
+    this.released = true;
     this.client.removeListener("error", this.onError);
     const broken = error ?? this.lastError;
     this.client.release(broken ? (broken instanceof Error ? broken : new Error(String(broken))) : undefined);
+    this.slots.give();
   }
 }
 
@@ -150,11 +184,14 @@ export class PostgresSqlClient extends SqlClientBase {
   /** Connections whose session is set up; shared with staging and transaction views. */
   private readonly prepared = new WeakSet<object>();
   private readonly searchPath: string;
+  private readonly slots: Slots;
 
   constructor(capabilities: DestinationCapabilities, datasetName: string, options: PostgresSqlClientOptions) {
     super(capabilities, datasetName, { stagingDatasetName: options.stagingDatasetName });
+    const poolSize = options.poolSize ?? 10;
+    this.slots = new Slots(poolSize);
     if (options.pool) this.pool = options.pool;
-    else if (options.credentials) this.pool = createPostgresPool(options.credentials, options.poolSize);
+    else if (options.credentials) this.pool = createPostgresPool(options.credentials, poolSize);
     else throw new DatabaseException("PostgresSqlClient needs credentials or a pool");
     this.searchPath = `${this.fullyQualifiedDatasetName()}, public`;
     // Idle clients whose backend dies report here; the pool then drops them. Without a listener Node would crash.
@@ -193,8 +230,15 @@ export class PostgresSqlClient extends SqlClientBase {
   }
 
   protected async acquireConnection(): Promise<SqlConnection> {
-    const client = await this.pool.connect();
-    const connection = new PostgresConnection(client);
+    await this.slots.take();
+    let client: PgClientLike;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      this.slots.give();
+      throw error;
+    }
+    const connection = new PostgresConnection(client, this.slots);
     if (!this.prepared.has(client)) {
       try {
         await client.query(`SET search_path TO ${this.searchPath}`);

@@ -125,6 +125,18 @@ describe("PostgresSqlClient against the real server", () => {
     expect(await client.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
   });
 
+  test("requests beyond the pool size wait for a connection instead of timing out", async () => {
+    const one = new PostgresSqlClient(postgresCapabilities(), dataset, { credentials: { ...TEST_CREDENTIALS, connectTimeout: 1 }, poolSize: 1 });
+    try {
+      const holding = one.transaction(async (tx) => tx.query("SELECT pg_sleep(1.5)"));
+      const waiting = one.query("SELECT 1 AS one");
+      await holding;
+      expect(await waiting).toEqual([{ one: 1 }]);
+    } finally {
+      await one.close();
+    }
+  });
+
   test("qualified names are quoted and keep their case", () => {
     expect(client.makeQualifiedTableName('Weird"Name')).toBe(`"${dataset}"."Weird""Name"`);
     expect(client.escapeColumnName("Col")).toBe('"Col"');

@@ -1,5 +1,4 @@
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
 import { DestinationTerminalException } from "@dlt-ts/core";
 
 /** Limits for the statements cut from an insert_values file. */
@@ -27,7 +26,7 @@ export async function* readInsertValuesStatements(
   limits: InsertValuesLimits,
 ): AsyncGenerator<string> {
   const measure = limits.inBytes ? (s: string) => Buffer.byteLength(s) : (s: string) => s.length;
-  const lines = createInterface({ input: createReadStream(filePath, { encoding: "utf8", highWaterMark: 1 << 16 }), crlfDelay: Infinity });
+  const lines = readLines(filePath);
 
   let header: string | undefined;
   let expectValues = false;
@@ -82,6 +81,30 @@ export async function* readInsertValuesStatements(
   }
   if (pending.some((l) => l.trim() !== "") || quotes.inString) throw badFile(filePath, lineNo, "the last row is not terminated");
   if (rows.length > 0) yield statement();
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * Lines of a file split at `\n` (empty ones included; a `\r` before it stays,
+ * as it may belong to a literal), read in 64 KB
+ * chunks only as fast as they are consumed. (readline's async iterator keeps
+ * reading ahead while the consumer awaits a slow INSERT, so parallel jobs
+ * ended up holding whole files in memory.)
+ */
+async function* readLines(filePath: string): AsyncGenerator<string> {
+  let rest: Buffer | undefined;
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+    const bytes = rest ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    let end: number;
+    while ((end = bytes.indexOf(NEWLINE, start)) !== -1) {
+      yield bytes.toString("utf8", start, end);
+      start = end + 1;
+    }
+    rest = start < bytes.length ? Buffer.from(bytes.subarray(start)) : undefined;
+  }
+  if (rest && rest.length > 0) yield rest.toString("utf8");
 }
 
 function badFile(filePath: string, line: number, problem: string): DestinationTerminalException {
