@@ -25,6 +25,8 @@ const config: Config = {
     "^(\\.{1,2}/.*)\\.js$": "$1",
     "^@dlt-ts/(.*)$": "<rootDir>/packages/$1/src/index.ts",
     "^dlt-ts$": "<rootDir>/packages/dlt/src/index.ts",
+    // The example third-party package (a workspace, linked as node_modules/dlt-ts-destination-sqlite): its sources, like ours.
+    "^dlt-ts-destination-sqlite$": "<rootDir>/examples/third-party-destination/src/index.ts",
   },
   modulePathIgnorePatterns: ["<rootDir>/packages/.*/dist/"],
 };
