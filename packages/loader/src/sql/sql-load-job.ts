@@ -55,7 +55,7 @@ export abstract class SqlLoadJobBase implements LoadJob {
  * measurable time but each one is held in memory several times (text, driver
  * buffer) while it runs.
  */
-export const INSERT_VALUES_STATEMENT_BYTES = 4 * 1024 * 1024;
+export const INSERT_VALUES_STATEMENT_BYTES = 1024 * 1024;
 
 /**
  * Loads an insert_values file: its rows are cut into INSERT statements that
