@@ -1,0 +1,142 @@
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import {
+  DestinationTerminalException,
+  resolveConfig,
+  type ConfiguredDestination,
+  type Destination,
+  type DestinationCapabilities,
+  type DestinationContext,
+  type JobClient,
+  type ReplaceStrategy,
+  type Schema,
+} from "@dlt-ts/core";
+import { duckdbCapabilities } from "./duckdb-capabilities.js";
+import { DuckdbClientConfiguration } from "./duckdb-configuration.js";
+import { DuckdbCredentials, PIPELINE_DATABASE } from "./duckdb-credentials.js";
+import { DuckdbDatabase, MEMORY_DATABASE, type DuckdbInstanceLike } from "./duckdb-database.js";
+import { DuckdbJobClient } from "./duckdb-job-client.js";
+import { DuckdbSqlClient } from "./duckdb-sql-client.js";
+
+/** Options of `duckdb()`; each wins over config files and env vars. */
+export interface DuckdbDestinationOptions {
+  /**
+   * The database: a file path (relative to the working directory), a
+   * `duckdb:///path` URL, `":memory:"`, `":pipeline:"` (`<pipeline_name>.duckdb`
+   * in the pipeline's working dir), a `DuckdbCredentials`, or an open
+   * `DuckDBInstance` (used as is, never closed by dlt-ts).
+   * Default: `destination.<name>.credentials` from env / TOML, else
+   * `<pipeline_name>.duckdb` in the working directory.
+   */
+  credentials?: string | DuckdbCredentials | DuckdbInstanceLike;
+  /** UNIQUE constraints for `unique` columns. Default false. */
+  createIndexes?: boolean;
+  /** Default "truncate-and-insert". */
+  replaceStrategy?: ReplaceStrategy;
+  /** Default "%s_staging". */
+  stagingDatasetNameLayout?: string;
+  /** Config section under `destination.`. Default "duckdb". */
+  destinationName?: string;
+}
+
+function isInstance(value: unknown): value is DuckdbInstanceLike {
+  return typeof value === "object" && value !== null && typeof (value as DuckdbInstanceLike).connect === "function";
+}
+
+/** DuckDB resolved for one pipeline run. */
+class ConfiguredDuckdb implements ConfiguredDestination {
+  constructor(
+    private readonly config: DuckdbClientConfiguration,
+    private readonly context: DestinationContext,
+    private readonly database: DuckdbDatabase,
+    readonly capabilities: DestinationCapabilities,
+  ) {}
+
+  /** `duckdb:///<absolute path>` (`duckdb:////tmp/x.duckdb`), or `duckdb:///:memory:`. */
+  get location(): string {
+    return `duckdb:///${this.database.path}`;
+  }
+
+  async createClient(schema: Schema): Promise<JobClient> {
+    return new DuckdbJobClient(schema, this.newSqlClient(), {
+      createIndexes: this.config.createIndexes,
+      replaceStrategy: this.config.replaceStrategy,
+    });
+  }
+
+  async sqlClient(): Promise<DuckdbSqlClient> {
+    return this.newSqlClient();
+  }
+
+  private newSqlClient(): DuckdbSqlClient {
+    const dataset = this.context.datasetName;
+    return new DuckdbSqlClient(this.capabilities, dataset, this.database, {
+      stagingDatasetName: this.config.stagingDatasetNameLayout.replace("%s", dataset),
+    });
+  }
+}
+
+/**
+ * The DuckDB destination: an embedded database in one file, no server.
+ * Config comes from the options, else `destination.duckdb.*` in env vars /
+ * `.dlt/*.toml` (e.g. `DESTINATION__DUCKDB__CREDENTIALS=data/github.duckdb`).
+ */
+export class DuckdbDestination implements Destination {
+  readonly destinationType = "duckdb";
+  readonly destinationName: string;
+  /** In-memory (or user-given) database: lives as long as this object, so later runs and `sqlClient()` see the data. */
+  private ownDatabase: DuckdbDatabase | undefined;
+
+  constructor(readonly options: DuckdbDestinationOptions = {}) {
+    this.destinationName = options.destinationName ?? "duckdb";
+    if (isInstance(options.credentials)) this.ownDatabase = DuckdbDatabase.fromInstance(options.credentials);
+  }
+
+  capabilities(): DestinationCapabilities {
+    return duckdbCapabilities();
+  }
+
+  async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<DuckdbSqlClient> }> {
+    const { destinationName: _name, credentials, ...rest } = this.options;
+    const explicit: Record<string, unknown> = { ...rest };
+    if (credentials !== undefined && !isInstance(credentials)) explicit.credentials = credentials;
+    const config = await resolveConfig(DuckdbClientConfiguration, {
+      sections: ["destination", this.destinationName],
+      pipelineName: context.pipelineName,
+      projectDir: context.projectDir,
+      explicit,
+    });
+    const strategies = duckdbCapabilities().supportedReplaceStrategies;
+    if (!strategies.includes(config.replaceStrategy)) {
+      throw new DestinationTerminalException(
+        `replace_strategy "${config.replaceStrategy}" is not one of ${strategies.join(", ")} (destination.${this.destinationName}.replace_strategy)`,
+      );
+    }
+    return new ConfiguredDuckdb(config, context, this.database(config, context), this.capabilities());
+  }
+
+  private database(config: DuckdbClientConfiguration, context: DestinationContext): DuckdbDatabase {
+    if (this.ownDatabase) return this.ownDatabase;
+    const location = config.credentials?.database;
+    if (location === MEMORY_DATABASE) return (this.ownDatabase = DuckdbDatabase.memory());
+    if (location === PIPELINE_DATABASE) {
+      mkdirSync(context.workingDir, { recursive: true });
+      return DuckdbDatabase.file(path.join(context.workingDir, `${context.pipelineName}.duckdb`));
+    }
+    return DuckdbDatabase.file(location ?? `${context.pipelineName}.duckdb`);
+  }
+}
+
+/**
+ * Creates the DuckDB destination for `pipeline({ destination })`; also what
+ * `destination: "duckdb"` resolves to.
+ *
+ * @example
+ * import { pipeline } from "dlt-ts";
+ * import { duckdb } from "@dlt-ts/destination-duckdb";
+ * const p = pipeline({ pipelineName: "github", destination: duckdb({ credentials: "data/github.duckdb" }), datasetName: "github_data" });
+ * await p.run(events, { tableName: "events" });
+ */
+export function duckdb(options: DuckdbDestinationOptions = {}): DuckdbDestination {
+  return new DuckdbDestination(options);
+}

@@ -1,0 +1,14 @@
+import { duckdb } from "./duckdb-destination.js";
+
+export { duckdb, DuckdbDestination, type DuckdbDestinationOptions } from "./duckdb-destination.js";
+export { duckdbCapabilities, escapeDuckdbIdentifier, escapeDuckdbLiteral } from "./duckdb-capabilities.js";
+export { DuckdbCredentials } from "./duckdb-credentials.js";
+export { DuckdbClientConfiguration } from "./duckdb-configuration.js";
+export { DuckdbDatabase, type DuckdbInstanceLike } from "./duckdb-database.js";
+export { DuckdbSqlClient, type DuckdbSqlClientOptions } from "./duckdb-sql-client.js";
+export { classifyDuckdbError } from "./duckdb-errors.js";
+export { DuckdbTypeMapper } from "./duckdb-type-mapper.js";
+export { DuckdbJobClient } from "./duckdb-job-client.js";
+export { DuckdbFileLoadJob } from "./duckdb-file-load-job.js";
+
+export default duckdb;
