@@ -2,8 +2,10 @@ import "reflect-metadata";
 
 /** `npm run bench -- <name>...`: runs the named benchmarks (all when none is named). */
 const benches: Record<string, () => Promise<void>> = {
-  normalize: async () => (await import("./normalize")).benchNormalize(),
-  sink: async () => (await import("./sink")).benchSink(),
+  normalize: async () => (await import("./normalize.js")).benchNormalize(),
+  sink: async () => (await import("./sink.js")).benchSink(),
+  postgres: async () => (await import("./postgres.js")).benchPostgres(),
+  duckdb: async () => (await import("./duckdb.js")).benchDuckdb(),
 };
 
 async function main(): Promise<void> {
