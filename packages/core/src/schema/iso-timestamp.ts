@@ -7,9 +7,7 @@ const ISO_TIMESTAMP =
   /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 export function isIsoTimestamp(value: string): boolean {
-  // Cheap guard first: most strings are not dates and the regex runs per value.
-  if (value.charCodeAt(4) !== 45 /* - */) return false;
-  return value.length >= 16 && value.length <= 40 && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(normalizeIso(value)));
+  return parseIsoTimestamp(value) !== undefined;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -24,10 +22,15 @@ export function isIsoTime(value: string): boolean {
   return ISO_TIME.test(value);
 }
 
+/** The form APIs send most (`2022-01-27T08:07:08Z`, GitHub's): Date parses it as is. */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
 /** Parses an ISO timestamp; values without a zone are taken as UTC, as dlt does. */
 export function parseIsoTimestamp(value: string): Date | undefined {
-  if (!isIsoTimestamp(value)) return undefined;
-  const date = new Date(normalizeIso(value));
+  // Cheap guards first: most strings are not dates and this runs per value.
+  if (value.length < 16 || value.length > 40 || value.charCodeAt(4) !== 45 /* - */) return undefined;
+  if (!ISO_TIMESTAMP.test(value)) return undefined;
+  const date = new Date(CANONICAL_UTC.test(value) ? value : normalizeIso(value));
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 

@@ -29,7 +29,7 @@ export class SchemaEvolver {
   readonly updates: Record<string, TableSchema> = {};
   /** Columns that existed before this run: their types are fixed at the destination. */
   private readonly baseline: Set<string>;
-  private readonly detections: readonly string[];
+  private readonly detectTimestamps: boolean;
   /** Columns whose type the user gave as a hint: never widened. */
   private readonly userTyped = new Set<string>();
 
@@ -42,7 +42,7 @@ export class SchemaEvolver {
     readonly naming: NamingConvention,
     private readonly columnDefaults: Record<string, Partial<ColumnSchema>> = {},
   ) {
-    this.detections = schema.settings.detections;
+    this.detectTimestamps = schema.settings.detections.includes("iso_timestamp");
     this.baseline = new Set(
       Object.values(schema.tables).flatMap((t) =>
         Object.values(t.columns)
@@ -63,19 +63,25 @@ export class SchemaEvolver {
     return table;
   }
 
-  /** Coerces a row in place to its table's columns, evolving the schema as needed. */
-  coerceRow(table: TableSchema, row: Row): Row {
+  /**
+   * Coerces a row in place to its table's columns, evolving the schema as
+   * needed. `keys` (the row's keys, when the caller has them) spares
+   * enumerating a wide row.
+   */
+  coerceRow(table: TableSchema, row: Row, keys: readonly string[] = Object.keys(row)): Row {
     const columns = table.columns;
-    for (const name in row) {
+    for (let i = 0; i < keys.length; i++) {
+      const name = keys[i]!;
       const value = row[name];
       // Nulls create no column; writers emit NULL for absent values.
       if (value === null || value === undefined) continue;
       const column = columns[name];
       if (column !== undefined && fitsAsIs(column.dataType, value)) continue;
-      const valueType = inferDataType(value, this.detections);
-      if (valueType === undefined) continue;
       // A detected ISO string becomes a Date, so every writer sees one timestamp representation.
-      if (valueType === "timestamp" && typeof value === "string") row[name] = parseIsoTimestamp(value);
+      const timestamp = this.detectTimestamps && typeof value === "string" ? parseIsoTimestamp(value) : undefined;
+      const valueType = timestamp ? "timestamp" : inferDataType(value, NO_DETECTIONS);
+      if (valueType === undefined) continue;
+      if (timestamp) row[name] = timestamp;
       if (column?.dataType === valueType) continue;
       if (!column || column.dataType === undefined) {
         const defaults = this.columnDefaults[name];
@@ -86,10 +92,10 @@ export class SchemaEvolver {
           dataType: column?.dataType ?? valueType,
           nullable: column?.nullable ?? defaults?.nullable ?? true,
         });
-        if (column?.dataType) row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, value, row);
+        if (column?.dataType) row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, timestamp ?? value, row);
         continue;
       }
-      row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, value, row);
+      row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, timestamp ?? value, row);
     }
     return row;
   }
@@ -172,6 +178,8 @@ function fitsAsIs(dataType: DataType | undefined, value: unknown): boolean {
       return false;
   }
 }
+
+const NO_DETECTIONS: readonly string[] = [];
 
 function columnKey(table: string, column: string): string {
   return `${table}\u0000${column}`;

@@ -88,3 +88,15 @@ describe("SchemaEvolver", () => {
     expect(schema.previousHashes).toHaveLength(1);
   });
 });
+
+describe("SchemaEvolver with ISO timestamps", () => {
+  it("keeps ISO strings in an existing text column and stores Dates in timestamp variants", () => {
+    const e = new SchemaEvolver(new Schema("s"), new SnakeCaseNamingConvention());
+    const table = e.ensureTable("items");
+    e.coerceRow(table, { label: "x", n: 1 });
+    expect(e.coerceRow(table, { label: "2022-01-27T08:07:08Z" })).toEqual({ label: "2022-01-27T08:07:08Z" });
+    const row = e.coerceRow(table, { n: "2022-01-27T08:07:08Z" });
+    expect(row.n__v_timestamp).toEqual(new Date("2022-01-27T08:07:08Z"));
+    expect(table.columns.n__v_timestamp).toMatchObject({ dataType: "timestamp", variant: true });
+  });
+});

@@ -20,6 +20,7 @@ import {
   DEFAULT_MAX_NESTING,
   RelationalNormalizer,
   type Row,
+  type RowSink,
   type RootTableOptions,
 } from "@dlt-ts/normalizer";
 import type { ExtractedPackageInfo } from "../extract/extractor.js";
@@ -64,7 +65,7 @@ export class PackageNormalizer {
   private readonly rowCounts: Record<string, number> = {};
   private readonly rootOptionsByTable = new Map<string, RootTableOptions>();
   private readonly normalizer: RelationalNormalizer;
-  private readonly emit: (table: string, parent: string | undefined, row: Row) => void;
+  private readonly emit: RowSink;
 
   private constructor(
     private readonly loadId: string,
@@ -78,9 +79,9 @@ export class PackageNormalizer {
     private readonly startedAt: Date,
   ) {
     this.normalizer = new RelationalNormalizer(schema, options.naming, loadId);
-    this.emit = (tableName, parent, row) => {
+    this.emit = (tableName, parent, row, keys) => {
       const table = evolver.ensureTable(tableName, parent);
-      evolver.coerceRow(table, row);
+      evolver.coerceRow(table, row, keys);
       this.rowCounts[tableName] = (this.rowCounts[tableName] ?? 0) + 1;
       buffers.add(table, row);
     };
