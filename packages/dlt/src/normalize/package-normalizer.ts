@@ -104,7 +104,7 @@ export class PackageNormalizer {
       capabilities: options.capabilities,
       formatOf: (table) => fileFormat(info.tables[schema.rootTableOf(table).name], options),
       fileMaxItems: options.fileMaxItems,
-      fileMaxBytes: options.fileMaxBytes,
+      fileMaxBytes: options.fileMaxBytes ?? options.capabilities.recommendedFileSize,
     });
     return new PackageNormalizer(loadId, info, schema, evolver, buffers, normalized, schemas, options, startedAt);
   }
