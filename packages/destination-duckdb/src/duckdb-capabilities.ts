@@ -35,9 +35,9 @@ export function escapeDuckdbLiteral(value: unknown): string {
 /**
  * Capabilities of DuckDB (as dlt's duckdb destination, limits from
  * https://duckdb.org/docs/stable/sql/dialect/keywords_and_identifiers):
- * csv read by DuckDB's own `read_csv` preferred (the fastest end to end,
- * measured against read_json, read_parquet, the appender and INSERT; see the
- * package README); jsonl, parquet and insert_values supported. Identifiers are
+ * parquet read by DuckDB's own `read_parquet` preferred (the fastest load,
+ * measured against read_csv, read_json, the appender and INSERT; see the
+ * package README); csv, jsonl and insert_values supported. Identifiers are
  * case-insensitive but keep their case, up to 65536 bytes; decimal
  * DECIMAL(38,9), wei DECIMAL(38,0) (38 digits is DuckDB's widest decimal);
  * queries up to 32 MiB; DDL in transactions; one column per ALTER TABLE; no
@@ -45,8 +45,8 @@ export function escapeDuckdbLiteral(value: unknown): string {
  */
 export function duckdbCapabilities(): DestinationCapabilities {
   return capabilities({
-    preferredLoaderFileFormat: "csv",
-    supportedLoaderFileFormats: ["csv", "jsonl", "parquet", "insert_values"],
+    preferredLoaderFileFormat: "parquet",
+    supportedLoaderFileFormats: ["parquet", "csv", "jsonl", "insert_values"],
     preferredStagingFileFormat: undefined,
     supportedStagingFileFormats: [],
     escapeIdentifier: escapeDuckdbIdentifier,

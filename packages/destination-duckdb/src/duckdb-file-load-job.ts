@@ -78,8 +78,9 @@ function parseCsvRecord(line: string): string[] {
  * Columns are matched by name; columns a file lacks stay NULL. jsonl and csv
  * are read with the column types given (no sniffing), binary values decoded
  * from the writers' base64 (jsonl) and `\x` hex (csv); csv keeps `""` as an
- * empty string and an empty unquoted field as NULL. The statement runs in
- * the job's transaction with its completion marker.
+ * empty string and an empty unquoted field as NULL; parquet JSON columns,
+ * which DuckDB reads as BLOB, are decoded to text. The statement runs in the
+ * job's transaction with its completion marker.
  */
 export class DuckdbFileLoadJob extends SqlLoadJobBase {
   constructor(
@@ -96,7 +97,7 @@ export class DuckdbFileLoadJob extends SqlLoadJobBase {
   }
 
   /** The SELECT reading the file, or undefined when it holds no rows. */
-  async selectSql(tx: SqlClient): Promise<string | undefined> {
+  protected async selectSql(tx: SqlClient): Promise<string | undefined> {
     const { format } = parseJobFileName(this.request.fileName);
     const file = escapeDuckdbLiteral(this.request.filePath);
     const columns = Object.values(this.request.table.columns).filter((c) => c.dataType !== undefined);

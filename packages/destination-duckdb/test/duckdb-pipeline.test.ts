@@ -129,10 +129,12 @@ describe("file formats: every format DuckDB supports loads the same rows", () =>
     expect(dumps.get(format)).toEqual(dumps.get(formats[0]!));
   }, 60_000);
 
-  test("the preferred format is the one DuckDB reads fastest (see README)", () => {
+  test("the preferred format is the one DuckDB loads fastest (see README); by default every table loads from it", async () => {
     const caps = duckdbCapabilities();
     expect(caps.supportedLoaderFileFormats).toEqual(expect.arrayContaining(formats));
-    expect(caps.preferredLoaderFileFormat).toBe("csv");
+    expect(caps.preferredLoaderFileFormat).toBe("parquet");
+    const info = await newPipeline("preferred").run(events.slice(0, 5), { tableName: "events" });
+    expect(info.loadPackages[0]!.jobs.map((j) => j.fileName.split(".").pop())).toEqual(info.loadPackages[0]!.jobs.map(() => "parquet"));
   });
 
   test.each(formats)("every data type round trips through %s", async (format) => {
