@@ -15,7 +15,31 @@ const MAX_DEPTH = 1000;
  * `JSON.stringify`. Objects with a `toJSON` method are serialized from its result.
  */
 export function toJsonText(value: unknown): string {
+  // Native JSON.stringify is several times faster and agrees on everything but
+  // bigint and binary values: use it whenever the value holds neither.
+  if (!holdsBigintOrBinary(value, 0)) {
+    try {
+      return JSON.stringify(value) ?? "null";
+    } catch {
+      // A cycle: the walk below reports it as a conversion error.
+    }
+  }
   return write(value, 0) ?? "null";
+}
+
+function holdsBigintOrBinary(value: unknown, depth: number): boolean {
+  if (typeof value === "bigint") return true;
+  if (value === null || typeof value !== "object") return false;
+  if (value instanceof Uint8Array || depth >= MAX_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsBigintOrBinary(value[i], depth + 1)) return true;
+    return false;
+  }
+  if (value instanceof Date) return false;
+  // toJSON may return anything: leave such objects to the careful walk.
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
+  for (const key in value) if (holdsBigintOrBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 /** Returns undefined for values JSON has no text for (undefined, functions, symbols). */
