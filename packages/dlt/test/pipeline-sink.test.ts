@@ -111,3 +111,17 @@ describe("pipeline into a sink", () => {
     expect(trace.steps.map((s: { step: string }) => s.step)).toEqual(["extract", "normalize", "load"]);
   });
 });
+
+describe("normalized job files", () => {
+  it("carry variant values in csv files (wide rows are written by their keys)", async () => {
+    const p = pipeline({ pipelineName: "variants_csv", pipelinesDir: tempDir(), progress: "none" });
+    await p.extract([{ id: 1, n: 5 }, { id: 2, n: "five" }], { tableName: "items", loaderFileFormat: "csv" });
+    await p.normalize();
+    const [loadId] = p.listPendingPackages().normalized;
+    const dir = path.join(p.workingDir, "load", "normalized", loadId!, "new_jobs");
+    const files = readdirSync(dir).filter((f) => f.startsWith("items."));
+    const text = files.map((f) => readFileSync(path.join(dir, f), "utf8")).join("");
+    expect(text).toMatch(/^id,n,_dlt_load_id,_dlt_id,n__v_text\n/m);
+    expect(text).toMatch(/^2,,[0-9.]+,[^,]+,five$/m);
+  });
+});

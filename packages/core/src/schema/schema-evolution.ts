@@ -66,9 +66,9 @@ export class SchemaEvolver {
   /**
    * Coerces a row in place to its table's columns, evolving the schema as
    * needed. `keys` (the row's keys, when the caller has them) spares
-   * enumerating a wide row.
+   * enumerating a wide row; variant columns the row gains are added to it.
    */
-  coerceRow(table: TableSchema, row: Row, keys: readonly string[] = Object.keys(row)): Row {
+  coerceRow(table: TableSchema, row: Row, keys: string[] = Object.keys(row)): Row {
     const columns = table.columns;
     for (let i = 0; i < keys.length; i++) {
       const name = keys[i]!;
@@ -92,10 +92,10 @@ export class SchemaEvolver {
           dataType: column?.dataType ?? valueType,
           nullable: column?.nullable ?? defaults?.nullable ?? true,
         });
-        if (column?.dataType) row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, timestamp ?? value, row);
+        if (column?.dataType) row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, timestamp ?? value, row, keys);
         continue;
       }
-      row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, timestamp ?? value, row);
+      row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, timestamp ?? value, row, keys);
     }
     return row;
   }
@@ -107,6 +107,7 @@ export class SchemaEvolver {
     valueType: DataType,
     value: unknown,
     row: Row,
+    keys: string[],
   ): unknown {
     const coerced = coerceValue(columnType, valueType, value);
     if (coerced !== NOT_COERCIBLE) return coerced;
@@ -119,6 +120,7 @@ export class SchemaEvolver {
     if (!table.columns[variant]) {
       this.addColumn(table, { name: variant, dataType: valueType, nullable: true, variant: true });
     }
+    if (!(variant in row)) keys.push(variant);
     row[variant] = value;
     return undefined;
   }

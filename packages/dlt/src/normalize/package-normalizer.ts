@@ -83,7 +83,7 @@ export class PackageNormalizer {
       const table = evolver.ensureTable(tableName, parent);
       evolver.coerceRow(table, row, keys);
       this.rowCounts[tableName] = (this.rowCounts[tableName] ?? 0) + 1;
-      buffers.add(table, row);
+      buffers.add(table, row, keys);
     };
   }
 

@@ -14,7 +14,7 @@ export interface TableRowBuffersOptions {
 
 /** Buffers normalized rows per table and hands them to one writer pool per file format. */
 export class TableRowBuffers {
-  private readonly buffers = new Map<string, { table: TableSchema; rows: DataRow[] }>();
+  private readonly buffers = new Map<string, { table: TableSchema; rows: DataRow[]; keys: (readonly string[])[] }>();
   private readonly pools = new Map<LoaderFileFormat, BufferedDataWriterPool>();
   private full: string[] = [];
 
@@ -23,13 +23,15 @@ export class TableRowBuffers {
     private readonly options: TableRowBuffersOptions,
   ) {}
 
-  add(table: TableSchema, row: DataRow): void {
+  /** Adds a row with its keys (the writers skip the columns it lacks). */
+  add(table: TableSchema, row: DataRow, keys: readonly string[]): void {
     let buffer = this.buffers.get(table.name);
     if (!buffer) {
-      buffer = { table, rows: [] };
+      buffer = { table, rows: [], keys: [] };
       this.buffers.set(table.name, buffer);
     }
     buffer.rows.push(row);
+    buffer.keys.push(keys);
     if (buffer.rows.length === ROWS_PER_WRITE) this.full.push(table.name);
   }
 
@@ -55,9 +57,10 @@ export class TableRowBuffers {
   private async flush(name: string): Promise<void> {
     const buffer = this.buffers.get(name)!;
     if (buffer.rows.length === 0) return;
-    const rows = buffer.rows;
+    const { rows, keys } = buffer;
     buffer.rows = [];
-    await this.pool(this.options.formatOf(name)).write(name, buffer.table, rows);
+    buffer.keys = [];
+    await this.pool(this.options.formatOf(name)).write(name, buffer.table, rows, keys);
   }
 
   private pool(format: LoaderFileFormat): BufferedDataWriterPool {

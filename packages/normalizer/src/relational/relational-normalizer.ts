@@ -7,7 +7,7 @@ export type Row = Record<string, unknown>;
  * Receives every row the normalizer produces, parents before their children,
  * with the row's keys in order (cheaper to walk than the wide row itself).
  */
-export type RowSink = (table: string, parent: string | undefined, row: Row, keys: readonly string[]) => void;
+export type RowSink = (table: string, parent: string | undefined, row: Row, keys: string[]) => void;
 
 /** dlt's system column names (identical under every built-in naming convention). */
 export const C_DLT_ID = "_dlt_id";

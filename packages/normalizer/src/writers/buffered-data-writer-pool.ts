@@ -112,10 +112,10 @@ export class BufferedDataWriterPool {
    * with a data type, in order, are the columns of the file (values of other
    * keys are not written by csv, insert_values and parquet).
    */
-  async write(tableName: string, table: TableSchema, rows: readonly DataRow[]): Promise<void> {
+  async write(tableName: string, table: TableSchema, rows: readonly DataRow[], rowKeys?: readonly (readonly string[])[]): Promise<void> {
     this.enter();
     try {
-      if (rows.length > 0) await this.writeRows(tableName, table, rows);
+      if (rows.length > 0) await this.writeRows(tableName, table, rows, rowKeys);
       this.state = "open";
     } catch (error) {
       this.state = "failed";
@@ -149,7 +149,12 @@ export class BufferedDataWriterPool {
     }
   }
 
-  private async writeRows(tableName: string, table: TableSchema, rows: readonly DataRow[]): Promise<void> {
+  private async writeRows(
+    tableName: string,
+    table: TableSchema,
+    rows: readonly DataRow[],
+    rowKeys: readonly (readonly string[])[] | undefined,
+  ): Promise<void> {
     const columns = typedColumns(Object.values(table.columns));
     const signature = columnsSignature(columns);
     let file = this.open.get(tableName);
@@ -166,7 +171,8 @@ export class BufferedDataWriterPool {
       file ??= await this.openFile(tableName, table, signature);
       const room = this.fileMaxItems - file.writer.itemsCount;
       const end = Math.min(rows.length, start + room, start + ROWS_PER_SLICE);
-      await file.writer.write(start === 0 && end === rows.length ? rows : rows.slice(start, end));
+      const whole = start === 0 && end === rows.length;
+      await file.writer.write(whole ? rows : rows.slice(start, end), whole ? rowKeys : rowKeys?.slice(start, end));
       start = end;
       if (file.writer.itemsCount >= this.fileMaxItems || file.writer.bytesCount >= this.fileMaxBytes) {
         await this.finish(file);

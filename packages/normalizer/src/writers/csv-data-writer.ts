@@ -47,15 +47,8 @@ export class CsvDataWriter extends TextDataWriterBase {
     return "";
   }
 
-  protected renderRow(row: DataRow): string {
-    // One array joined once: `+=` per value would allocate a string per column of wide rows.
-    const columns = this.columns;
-    const values = new Array<string>(columns.length);
-    for (let index = 0; index < columns.length; index++) {
-      const value = row[columns[index].name];
-      values[index] = value === null || value === undefined ? "" : this.renderers[index](value);
-    }
-    return `${values.join(",")}\n`;
+  protected renderRow(row: DataRow, keys?: readonly string[]): string {
+    return `${this.renderColumns(row, keys, this.renderers, "").join(",")}\n`;
   }
 
   protected footer(): string {

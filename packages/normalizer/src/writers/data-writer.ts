@@ -20,8 +20,12 @@ export interface DataWriter {
    * per non-ASCII character until the next flush).
    */
   readonly bytesCount: number;
-  /** Appends rows; resolves once the writer's buffer is within bounds again. */
-  write(rows: readonly DataRow[]): Promise<void>;
+  /**
+   * Appends rows; resolves once the writer's buffer is within bounds again.
+   * `rowKeys[i]`, when given, lists the keys of `rows[i]`: writers of wide,
+   * sparse tables use it to skip the columns a row does not have.
+   */
+  write(rows: readonly DataRow[], rowKeys?: readonly (readonly string[])[]): Promise<void>;
   /**
    * Offers a new column list for the next rows. Returns true when the writer
    * took it and can go on in the same file (jsonl has no header), false when

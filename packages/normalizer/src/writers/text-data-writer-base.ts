@@ -20,6 +20,8 @@ export abstract class TextDataWriterBase implements DataWriter {
   protected columns: readonly ColumnSchema[];
   protected readonly tableName: string;
   private readonly output: ChunkedOutput;
+  private nullRow: string[] | undefined;
+  private columnPositions: Map<string, number> | undefined;
 
   constructor(stream: Writable, options: DataWriterOptions) {
     this.columns = options.columns;
@@ -31,11 +33,13 @@ export abstract class TextDataWriterBase implements DataWriter {
     return this.output.bytesCount;
   }
 
-  async write(rows: readonly DataRow[]): Promise<void> {
+  async write(rows: readonly DataRow[], rowKeys?: readonly (readonly string[])[]): Promise<void> {
     let row: DataRow | undefined;
     try {
-      for (row of rows) {
-        this.output.append(this.itemsCount === 0 ? this.header() + this.renderRow(row) : this.separator() + this.renderRow(row));
+      for (let i = 0; i < rows.length; i++) {
+        row = rows[i]!;
+        const text = this.renderRow(row, rowKeys?.[i]);
+        this.output.append(this.itemsCount === 0 ? this.header() + text : this.separator() + text);
         this.itemsCount++;
       }
     } catch (error) {
@@ -61,8 +65,36 @@ export abstract class TextDataWriterBase implements DataWriter {
   protected abstract header(): string;
   /** Text between two rows. */
   protected abstract separator(): string;
-  /** One row, without separators. */
-  protected abstract renderRow(row: DataRow): string;
+  /** One row, without separators; `keys` lists the row's keys when the caller knows them. */
+  protected abstract renderRow(row: DataRow, keys?: readonly string[]): string;
+
+  /**
+   * The rendered value of every column, `nullText` where a row has none.
+   * Wide tables are sparse: given the row's keys, only those are looked up
+   * (cheaper than probing the row for every column), and one array joined
+   * once avoids a string per column.
+   */
+  protected renderColumns(row: DataRow, keys: readonly string[] | undefined, renderers: readonly ValueRenderer[], nullText: string): string[] {
+    const columns = this.columns;
+    if (keys === undefined) {
+      const values = new Array<string>(columns.length);
+      for (let index = 0; index < columns.length; index++) {
+        const value = row[columns[index].name];
+        values[index] = value === null || value === undefined ? nullText : renderers[index](value);
+      }
+      return values;
+    }
+    const nulls = (this.nullRow ??= columns.map(() => nullText));
+    const positions = (this.columnPositions ??= new Map(columns.map((column, index) => [column.name, index])));
+    const values = nulls.slice();
+    for (let i = 0; i < keys.length; i++) {
+      const index = positions.get(keys[i]!);
+      if (index === undefined) continue;
+      const value = row[keys[i]!];
+      if (value !== null && value !== undefined) values[index] = renderers[index](value);
+    }
+    return values;
+  }
   /** Text after the last row. */
   protected abstract footer(): string;
   /** Renders one value of the column at `index` (used to find the failing column of a row). */
