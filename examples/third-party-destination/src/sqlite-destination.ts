@@ -1,7 +1,5 @@
 import * as path from "node:path";
 import {
-  DestinationTerminalException,
-  resolveConfig,
   type ConfiguredDestination,
   type Destination,
   type DestinationCapabilities,
@@ -11,6 +9,7 @@ import {
   type ReplaceStrategy,
   type Schema,
 } from "@dlt-ts/core";
+import { resolveSqlDestinationConfig } from "@dlt-ts/loader";
 import { sqliteCapabilities } from "./sqlite-capabilities.js";
 import { SqliteClientConfiguration } from "./sqlite-configuration.js";
 import type { SqliteCredentials } from "./sqlite-credentials.js";
@@ -82,18 +81,7 @@ export class SqliteDestination implements Destination {
 
   async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<SqliteSqlClient> }> {
     const { destinationName: _name, ...explicit } = this.options;
-    const config = await resolveConfig(SqliteClientConfiguration, {
-      sections: ["destination", this.destinationName],
-      pipelineName: context.pipelineName,
-      ...(context.projectDir ? { projectDir: context.projectDir } : {}),
-      explicit: explicit as Record<string, unknown>,
-    });
-    const strategies = sqliteCapabilities().supportedReplaceStrategies;
-    if (!strategies.includes(config.replaceStrategy)) {
-      throw new DestinationTerminalException(
-        `replace_strategy "${config.replaceStrategy}" is not one of ${strategies.join(", ")} (destination.${this.destinationName}.replace_strategy)`,
-      );
-    }
+    const config = await resolveSqlDestinationConfig(SqliteClientConfiguration, this.destinationName, context, explicit as Record<string, unknown>, this.capabilities());
     const database = path.resolve(config.credentials?.database ?? `${context.pipelineName}.sqlite`);
     return new ConfiguredSqlite(config, context, database, this.capabilities());
   }

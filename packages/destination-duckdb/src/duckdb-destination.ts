@@ -1,8 +1,6 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import {
-  DestinationTerminalException,
-  resolveConfig,
   type ConfiguredDestination,
   type Destination,
   type DestinationCapabilities,
@@ -11,6 +9,7 @@ import {
   type ReplaceStrategy,
   type Schema,
 } from "@dlt-ts/core";
+import { resolveSqlDestinationConfig } from "@dlt-ts/loader";
 import { duckdbCapabilities } from "./duckdb-capabilities.js";
 import { DuckdbClientConfiguration } from "./duckdb-configuration.js";
 import { DuckdbCredentials, PIPELINE_DATABASE } from "./duckdb-credentials.js";
@@ -100,18 +99,7 @@ export class DuckdbDestination implements Destination {
     const { destinationName: _name, credentials, ...rest } = this.options;
     const explicit: Record<string, unknown> = { ...rest };
     if (credentials !== undefined && !isInstance(credentials)) explicit.credentials = credentials;
-    const config = await resolveConfig(DuckdbClientConfiguration, {
-      sections: ["destination", this.destinationName],
-      pipelineName: context.pipelineName,
-      projectDir: context.projectDir,
-      explicit,
-    });
-    const strategies = duckdbCapabilities().supportedReplaceStrategies;
-    if (!strategies.includes(config.replaceStrategy)) {
-      throw new DestinationTerminalException(
-        `replace_strategy "${config.replaceStrategy}" is not one of ${strategies.join(", ")} (destination.${this.destinationName}.replace_strategy)`,
-      );
-    }
+    const config = await resolveSqlDestinationConfig(DuckdbClientConfiguration, this.destinationName, context, explicit, this.capabilities());
     return new ConfiguredDuckdb(config, context, this.database(config, context), this.capabilities());
   }
 

@@ -1,6 +1,4 @@
 import {
-  DestinationTerminalException,
-  resolveConfig,
   type ConfiguredDestination,
   type Destination,
   type DestinationCapabilities,
@@ -9,6 +7,7 @@ import {
   type ReplaceStrategy,
   type Schema,
 } from "@dlt-ts/core";
+import { resolveSqlDestinationConfig } from "@dlt-ts/loader";
 import { mssqlCapabilities, type MssqlCapabilitiesOptions } from "./mssql-capabilities.js";
 import { MssqlClientConfiguration } from "./mssql-configuration.js";
 import type { MssqlCredentials } from "./mssql-credentials.js";
@@ -114,18 +113,8 @@ export class MssqlDestination implements Destination {
 
   async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<MssqlSqlClient> }> {
     const { destinationName: _name, loaderFileFormat: _format, poolFactory, ...explicit } = this.options;
-    const config = await resolveConfig(MssqlClientConfiguration, {
-      sections: ["destination", this.destinationName],
-      pipelineName: context.pipelineName,
-      projectDir: context.projectDir,
-      explicit: explicit as Record<string, unknown>,
-    });
     const capabilities = this.capabilities();
-    if (!capabilities.supportedReplaceStrategies.includes(config.replaceStrategy)) {
-      throw new DestinationTerminalException(
-        `replace_strategy "${config.replaceStrategy}" is not one of ${capabilities.supportedReplaceStrategies.join(", ")} (destination.${this.destinationName}.replace_strategy)`,
-      );
-    }
+    const config = await resolveSqlDestinationConfig(MssqlClientConfiguration, this.destinationName, context, explicit as Record<string, unknown>, capabilities);
     return new ConfiguredMssql(config, context, capabilities, poolFactory);
   }
 }

@@ -1,6 +1,4 @@
 import {
-  DestinationTerminalException,
-  resolveConfig,
   type ConfiguredDestination,
   type Destination,
   type DestinationCapabilities,
@@ -9,6 +7,7 @@ import {
   type ReplaceStrategy,
   type Schema,
 } from "@dlt-ts/core";
+import { resolveSqlDestinationConfig } from "@dlt-ts/loader";
 import { postgresCapabilities } from "./postgres-capabilities.js";
 import { PostgresClientConfiguration } from "./postgres-configuration.js";
 import type { PostgresCredentials } from "./postgres-credentials.js";
@@ -100,18 +99,7 @@ export class PostgresDestination implements Destination {
 
   async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<PostgresSqlClient> }> {
     const { destinationName: _name, ...explicit } = this.options;
-    const config = await resolveConfig(PostgresClientConfiguration, {
-      sections: ["destination", this.destinationName],
-      pipelineName: context.pipelineName,
-      projectDir: context.projectDir,
-      explicit: explicit as Record<string, unknown>,
-    });
-    const strategies = postgresCapabilities().supportedReplaceStrategies;
-    if (!strategies.includes(config.replaceStrategy)) {
-      throw new DestinationTerminalException(
-        `replace_strategy "${config.replaceStrategy}" is not one of ${strategies.join(", ")} (destination.${this.destinationName}.replace_strategy)`,
-      );
-    }
+    const config = await resolveSqlDestinationConfig(PostgresClientConfiguration, this.destinationName, context, explicit as Record<string, unknown>, this.capabilities());
     return new ConfiguredPostgres(config, context, this.capabilities());
   }
 }

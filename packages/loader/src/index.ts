@@ -24,4 +24,5 @@ export * from "./sql/sql-job-client.js";
 export * from "./sql/sql-load-job.js";
 export * from "./sql/sql-followup-sql.js";
 export * from "./sql/insert-values-reader.js";
+export * from "./sql/sql-destination-config.js";
 export { resolveLoaderSettings, type ResolveLoaderSettingsOptions } from "./load/loader-config.js";
