@@ -81,7 +81,14 @@ export class SqliteDestination implements Destination {
 
   async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<SqliteSqlClient> }> {
     const { destinationName: _name, ...explicit } = this.options;
-    const config = await resolveSqlDestinationConfig(SqliteClientConfiguration, this.destinationName, context, explicit as Record<string, unknown>, this.capabilities());
+    const config = await resolveSqlDestinationConfig(
+      SqliteClientConfiguration,
+      this.destinationName,
+      context,
+      explicit as Record<string,
+      unknown>,
+      this.capabilities(),
+    );
     const database = path.resolve(config.credentials?.database ?? `${context.pipelineName}.sqlite`);
     return new ConfiguredSqlite(config, context, database, this.capabilities());
   }

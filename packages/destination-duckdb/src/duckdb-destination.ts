@@ -99,7 +99,13 @@ export class DuckdbDestination implements Destination {
     const { destinationName: _name, credentials, ...rest } = this.options;
     const explicit: Record<string, unknown> = { ...rest };
     if (credentials !== undefined && !isInstance(credentials)) explicit.credentials = credentials;
-    const config = await resolveSqlDestinationConfig(DuckdbClientConfiguration, this.destinationName, context, explicit, this.capabilities());
+    const config = await resolveSqlDestinationConfig(
+      DuckdbClientConfiguration,
+      this.destinationName,
+      context,
+      explicit,
+      this.capabilities(),
+    );
     return new ConfiguredDuckdb(config, context, this.database(config, context), this.capabilities());
   }
 

@@ -114,7 +114,14 @@ export class MssqlDestination implements Destination {
   async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<MssqlSqlClient> }> {
     const { destinationName: _name, loaderFileFormat: _format, poolFactory, ...explicit } = this.options;
     const capabilities = this.capabilities();
-    const config = await resolveSqlDestinationConfig(MssqlClientConfiguration, this.destinationName, context, explicit as Record<string, unknown>, capabilities);
+    const config = await resolveSqlDestinationConfig(
+      MssqlClientConfiguration,
+      this.destinationName,
+      context,
+      explicit as Record<string,
+      unknown>,
+      capabilities,
+    );
     return new ConfiguredMssql(config, context, capabilities, poolFactory);
   }
 }

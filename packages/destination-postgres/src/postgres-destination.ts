@@ -99,7 +99,14 @@ export class PostgresDestination implements Destination {
 
   async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<PostgresSqlClient> }> {
     const { destinationName: _name, ...explicit } = this.options;
-    const config = await resolveSqlDestinationConfig(PostgresClientConfiguration, this.destinationName, context, explicit as Record<string, unknown>, this.capabilities());
+    const config = await resolveSqlDestinationConfig(
+      PostgresClientConfiguration,
+      this.destinationName,
+      context,
+      explicit as Record<string,
+      unknown>,
+      this.capabilities(),
+    );
     return new ConfiguredPostgres(config, context, this.capabilities());
   }
 }
