@@ -85,8 +85,7 @@ export class SqliteDestination implements Destination {
       SqliteClientConfiguration,
       this.destinationName,
       context,
-      explicit as Record<string,
-      unknown>,
+      explicit as Record<string, unknown>,
       this.capabilities(),
     );
     const database = path.resolve(config.credentials?.database ?? `${context.pipelineName}.sqlite`);

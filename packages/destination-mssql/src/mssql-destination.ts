@@ -118,8 +118,7 @@ export class MssqlDestination implements Destination {
       MssqlClientConfiguration,
       this.destinationName,
       context,
-      explicit as Record<string,
-      unknown>,
+      explicit as Record<string, unknown>,
       capabilities,
     );
     return new ConfiguredMssql(config, context, capabilities, poolFactory);

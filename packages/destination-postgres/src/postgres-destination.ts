@@ -103,8 +103,7 @@ export class PostgresDestination implements Destination {
       PostgresClientConfiguration,
       this.destinationName,
       context,
-      explicit as Record<string,
-      unknown>,
+      explicit as Record<string, unknown>,
       this.capabilities(),
     );
     return new ConfiguredPostgres(config, context, this.capabilities());
