@@ -145,13 +145,19 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
    * Creates missing tables and adds missing columns for every table in
    * `update`, comparing the schema with what the catalog holds (so a rerun
    * never repeats DDL), then stores the schema in `_dlt_version` when its
-   * version hash is not there yet. One transaction.
+   * version hash is not there yet. A destination that does not hold this
+   * schema version (a new database or dataset for a pipeline that ran
+   * before) is brought up to the whole schema, as dlt does, not only to the
+   * package's update. One transaction.
    */
   async updateStoredSchema(update: Record<string, TableSchema>): Promise<void> {
-    const tables = Object.keys(update).map((name) => this.fullTable(name, update[name]!));
     await this.sqlClient.transaction(async (tx) => {
+      const stored = await this.isSchemaVersionStored(tx);
+      const names = new Set(Object.keys(update));
+      if (!stored) for (const table of this.schemaDataTables()) names.add(table.name);
+      const tables = [...names].map((name) => this.fullTable(name, update[name] ?? this.schema.tables[name]!));
       await this.syncTables(tx, tables, this.options.createIndexes);
-      await this.storeSchema(tx);
+      if (!stored) await this.insertSchemaVersion(tx);
     });
   }
 
@@ -511,10 +517,21 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
     );
   }
 
-  private async storeSchema(tx: SqlClient): Promise<void> {
+  private async isSchemaVersionStored(tx: SqlClient): Promise<boolean> {
     const table = this.qualified(VERSION_TABLE_NAME);
     const found = await tx.query(`SELECT 1 AS found FROM ${table} WHERE ${this.col("version_hash")} = %s`, [this.schema.versionHash]);
-    if (found.length > 0) return;
+    return found.length > 0;
+  }
+
+  /** Tables of the schema that hold data (system tables of the dataset itself are created by initializeStorage). */
+  private schemaDataTables(): TableSchema[] {
+    return Object.values(this.schema.tables).filter(
+      (t) => t.name !== VERSION_TABLE_NAME && t.name !== LOADS_TABLE_NAME && this.completeColumns(t).length > 0,
+    );
+  }
+
+  private async insertSchemaVersion(tx: SqlClient): Promise<void> {
+    const table = this.qualified(VERSION_TABLE_NAME);
     const cols = ["version", "engine_version", "inserted_at", "schema_name", "version_hash", "schema"].map((c) => this.col(c)).join(", ");
     await tx.execute(`INSERT INTO ${table} (${cols}) VALUES (%s, %s, %s, %s, %s, %s)`, [
       this.schema.version,
