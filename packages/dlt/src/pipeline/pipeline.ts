@@ -16,14 +16,14 @@ import {
   type StoredSchema,
 } from "@dlt-ts/core";
 import { LoadClientJobException, Loader, resolveLoaderSettings, type LoadPackageResult } from "@dlt-ts/loader";
-import { Extractor, type ExtractInfo, type ExtraTableRows } from "../extract/extractor.js";
+import { Extractor, HINTS_FILE, type ExtractInfo, type ExtractedPackageInfo, type ExtraTableRows } from "../extract/extractor.js";
 import type { ExtractTarget } from "../extract/extract-target.js";
 import { JobFileTarget } from "../extract/job-file-target.js";
 import { NormalizingTarget } from "../normalize/normalizing-target.js";
 import { DltResource, type ResourceOptions } from "../extract/resource.js";
 import { DltSource } from "../extract/source.js";
 import { normalizeTableHints } from "../extract/table-hints.js";
-import { NormalizeStage } from "../normalize/normalize-stage.js";
+import { NormalizeStage, type NormalizeInfo as PackageNormalizeInfo } from "../normalize/normalize-stage.js";
 import { LoadInfo } from "../run-info/load-info.js";
 import { NormalizeInfo } from "../run-info/normalize-info.js";
 import { ProgressReporter, type ProgressMode } from "../run-info/progress.js";
@@ -245,11 +245,11 @@ export class Pipeline {
     const capabilities = await this.capabilities();
     await this.normalized.removeInProgress();
     const pending = this.listPendingPackages().extracted;
-    const infos = [];
+    const infos: PackageNormalizeInfo[] = [];
     const progress = new ProgressReporter(this.progressMode);
     progress.start("normalize");
     for (const loadId of pending) {
-      const schemaName = (await this.extracted.readJson<{ schemaName: string }>(loadId, "hints.json"))?.schemaName ?? this.pipelineName;
+      const schemaName = (await this.extracted.readJson<ExtractedPackageInfo>(loadId, HINTS_FILE))?.schemaName ?? this.pipelineName;
       const stage = new NormalizeStage(
         this.extracted,
         this.normalized,
