@@ -206,7 +206,7 @@ export function generateMergeSql(ctx: FollowupSqlContext): string[] {
  * deduplicated on the primary key first. Works whether or not the root row
  * key is derived from the primary key.
  */
-export function generateUpsertSql(ctx: FollowupSqlContext, mergeStatement: (target: string, source: string, on: string, table: TableSchema, deleted?: string) => string): string[] {
+export function generateUpsertSql(ctx: FollowupSqlContext, mergeStatement: MergeStatement): string[] {
   const sql: string[] = [];
   const root = ctx.chain[0]!;
   const esc = (n: string) => ctx.client.escapeColumnName(n);
@@ -236,7 +236,7 @@ export function generateUpsertSql(ctx: FollowupSqlContext, mergeStatement: (targ
   }
 
   const source = `(${dedupSelect(stagingRoot, primary, rootCols, order, "1 = 1")})`;
-  sql.push(mergeStatement(rootName, source, keyMatch(primary, "d", "s"), root, hd?.deleted("s.")));
+  sql.push(mergeStatement(rootName, source, keyMatch(primary, "d", "s"), root, hd && { deleted: hd.deleted("s."), kept: hd.kept("s.") }));
 
   for (const table of nested) {
     const target = ctx.client.makeQualifiedTableName(table.name);
@@ -254,21 +254,31 @@ export function generateUpsertSql(ctx: FollowupSqlContext, mergeStatement: (targ
   return sql;
 }
 
+/** Conditions on the source rows of a MERGE when the table has a hard_delete column. */
+export interface MergeDeleteConditions {
+  /** True for rows flagged deleted. */
+  deleted: string;
+  /** True for rows to keep: not the negation of `deleted`, which is NULL for a NULL flag. */
+  kept: string;
+}
+
+export type MergeStatement = (target: string, source: string, on: string, table: TableSchema, hardDelete?: MergeDeleteConditions) => string;
+
 /**
  * The standard `MERGE INTO ... USING ... ON ...` statement used by upsert:
- * matched rows are updated (deleted when `deleted` holds), unmatched ones
- * inserted unless `deleted` holds.
+ * matched rows are updated (deleted when flagged), unmatched ones inserted
+ * unless flagged.
  */
-export function standardMergeStatement(client: SqlClient) {
-  return (target: string, source: string, on: string, table: TableSchema, deleted?: string): string => {
+export function standardMergeStatement(client: SqlClient): MergeStatement {
+  return (target, source, on, table, hardDelete) => {
     const cols = columns(table).map((c) => client.escapeColumnName(c.name));
     const update = cols.map((c) => `${c} = s.${c}`).join(", ");
     const insert = `INSERT (${cols.join(", ")}) VALUES (${cols.map((c) => `s.${c}`).join(", ")})`;
     return [
       `MERGE INTO ${target} AS d USING ${source} AS s ON ${on}`,
-      deleted ? `WHEN MATCHED AND ${deleted} THEN DELETE` : "",
+      hardDelete ? `WHEN MATCHED AND ${hardDelete.deleted} THEN DELETE` : "",
       `WHEN MATCHED THEN UPDATE SET ${update}`,
-      deleted ? `WHEN NOT MATCHED AND NOT (${deleted}) THEN ${insert}` : `WHEN NOT MATCHED THEN ${insert}`,
+      hardDelete ? `WHEN NOT MATCHED AND ${hardDelete.kept} THEN ${insert}` : `WHEN NOT MATCHED THEN ${insert}`,
     ]
       .filter(Boolean)
       .join(" ");
