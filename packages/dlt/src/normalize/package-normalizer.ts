@@ -1,9 +1,12 @@
 import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
 import {
   LoadPackageStorage,
   PIPELINE_STATE_TABLE_NAME,
   Schema,
   SchemaEvolver,
+  formatJobFileName,
   pipelineStateTable,
   type ColumnSchema,
   type DestinationCapabilities,
@@ -120,6 +123,7 @@ export class PackageNormalizer {
     const tempId = LoadPackageStorage.inProgressId(this.loadId);
     try {
       await this.buffers.close();
+      await this.writeReplaceMarkers(tempId);
     } catch (error) {
       await this.abort();
       throw error;
@@ -130,6 +134,25 @@ export class PackageNormalizer {
     await this.normalized.publishPackage(this.loadId, "normalized");
     await this.schemas.save(this.schema);
     return { loadId: this.loadId, schemaName: this.schema.name, rowCounts: this.rowCounts, startedAt: this.startedAt, finishedAt: new Date() };
+  }
+
+  /**
+   * A replace resource that yielded nothing still replaces: as dlt, its
+   * tables are emptied. An empty job file carries that to the loader, which
+   * prepares (truncates) the table chain and has no rows to load.
+   */
+  private async writeReplaceMarkers(tempId: string): Promise<void> {
+    for (const hints of Object.values(this.info.tables)) {
+      if (hints.writeDisposition !== "replace" || this.rowCounts[hints.table]) continue;
+      if (this.schema.completeColumns(hints.table).length === 0) continue;
+      const fileName = formatJobFileName({
+        table: hints.table,
+        fileId: randomBytes(5).toString("hex"),
+        retry: 0,
+        format: fileFormat(hints, this.options),
+      });
+      await writeFile(path.join(this.normalized.packagePath(tempId), "new_jobs", fileName), "");
+    }
   }
 
   async abort(): Promise<void> {

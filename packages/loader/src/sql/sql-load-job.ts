@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { DatabaseException, parseJobFileName, type LoadJob, type LoadJobRequest, type SqlClient } from "@dlt-ts/core";
 import { readInsertValuesStatements } from "./insert-values-reader.js";
 
@@ -35,9 +36,11 @@ export abstract class SqlLoadJobBase implements LoadJob {
     const { loadId, table } = this.request;
     try {
       await this.host.prepareChainFor(loadId, table.name);
+      // An empty file only asks for the chain's preparation (a replace with no data truncates).
+      const empty = (await stat(this.request.filePath)).size === 0;
       await this.host.sqlClientFor(table.name).transaction(async (tx) => {
         if (await this.host.isJobLoaded(tx, loadId, this.jobId)) return;
-        await this.load(tx, tx.makeQualifiedTableName(table.name));
+        if (!empty) await this.load(tx, tx.makeQualifiedTableName(table.name));
         await this.host.markJobLoaded(tx, loadId, this.jobId);
       });
     } catch (error) {
