@@ -65,3 +65,21 @@ describe("resuming after an interrupted run", () => {
     expect(received.map((r) => r.id)).toEqual([7, 8]);
   });
 });
+
+describe("a failing resource", () => {
+  it("publishes nothing, keeps the state unchanged, and says which resource failed", async () => {
+    const received: DataItem[] = [];
+    const p = pipeline({ pipelineName: "failing", pipelinesDir: tempDir(), destination: collectingSink(received), progress: "none" });
+    await p.run([{ id: 1 }], { tableName: "items" });
+    const version = p.state.stateVersion;
+    p.state.sources.cursor = 5;
+    function* broken() {
+      yield { id: 2 };
+      throw new Error("API returned 500");
+    }
+    await expect(p.run(broken, { tableName: "items" })).rejects.toThrow('Extracting resource "broken" failed: API returned 500');
+    expect(p.state.stateVersion).toBe(version);
+    expect(p.listPendingPackages()).toEqual({ extracted: [], normalized: [] });
+    expect(received.map((r) => r.id)).toEqual([1]);
+  });
+});

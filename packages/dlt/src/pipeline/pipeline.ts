@@ -226,16 +226,26 @@ export class Pipeline {
     const { resources, sourceName } = toResources(data, options);
     const schemaName = options.schema?.name ?? sourceName ?? this.stateValue.defaultSchemaName ?? this.pipelineName;
     if (options.schema && !this.schema(schemaName)) await this.saveSchema(options.schema);
+    // A failed extract publishes nothing, so the state it changed must not stick either.
+    const stateBefore = structuredClone(this.stateValue);
     this.stateValue.defaultSchemaName ??= schemaName;
     if (!this.stateValue.schemaNames.includes(schemaName)) this.stateValue.schemaNames.push(schemaName);
-    const naming = await this.naming(schemaName);
-    const extra = this.stateChangeRows(naming);
     const progress = new ProgressReporter(this.progressMode);
-    progress.start("extract");
-    const extractor = new Extractor(naming, (n) => progress.add(n));
-    const info = await extractor.extract(await target(schemaName), newLoadId(), schemaName, resources, extra);
-    progress.finish();
-    this.schemaCache.delete(schemaName);
+    let info: ExtractInfo;
+    try {
+      const naming = await this.naming(schemaName);
+      const extra = this.stateChangeRows(naming);
+      progress.start("extract");
+      const extractor = new Extractor(naming, (n) => progress.add(n));
+      info = await extractor.extract(await target(schemaName), newLoadId(), schemaName, resources, extra);
+    } catch (error) {
+      this.stateValue = stateBefore;
+      throw error;
+    } finally {
+      progress.finish();
+      // The schema object may have been evolved in memory: reread it from the store.
+      this.schemaCache.delete(schemaName);
+    }
     await writeStateFile(this.stateFile, this.stateValue);
     return info;
   }
