@@ -39,3 +39,23 @@ describe("a pipeline that ran before, loading into a new database", () => {
     expect(Number(second.tags[0]!.n)).toBe(2);
   });
 });
+
+describe("pipeline.sqlClient()", () => {
+  it("runs a one-off query without being awaited first, as the contract shows", async () => {
+    const p = pipeline({
+      pipelineName: "sql_client_forms",
+      pipelinesDir: tempDir(),
+      destination: duckdb({ credentials: path.join(tempDir(), "db.duckdb") }),
+      progress: "none",
+    });
+    await p.run([{ id: 1 }, { id: 2 }], { tableName: "events" });
+    const rows = await p.sqlClient().query<{ n: number | bigint }>("select count(*) as n from events");
+    expect(Number(rows[0]!.n)).toBe(2);
+    const client = await p.sqlClient();
+    try {
+      expect(Number((await client.query<{ n: number | bigint }>("select count(*) as n from events"))[0]!.n)).toBe(2);
+    } finally {
+      await client.close();
+    }
+  });
+});

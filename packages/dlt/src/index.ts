@@ -13,6 +13,7 @@ export {
 } from "@dlt-ts/loader";
 export { pipeline, Pipeline, newLoadId, type PipelineOptions, type RunOptions, type RunData } from "./pipeline/pipeline.js";
 export { PipelineStepFailed } from "./pipeline/pipeline-exceptions.js";
+export { PipelineSqlClient } from "./pipeline/pipeline-sql-client.js";
 export { resolveDestination, UnknownDestinationException, type DestinationReference } from "./pipeline/destination-reference.js";
 export type { PipelineState } from "./pipeline/pipeline-state.js";
 export { resource, DltResource, type ResourceOptions, type TableHintOptions, type WriteDispositionConfig, type ColumnsHint } from "./extract/resource.js";

@@ -12,7 +12,6 @@ import {
   type Destination,
   type DestinationCapabilities,
   type NamingConvention,
-  type SqlClient,
   type StoredSchema,
 } from "@dlt-ts/core";
 import { LoadClientJobException, Loader, resolveLoaderSettings, type LoadPackageResult } from "@dlt-ts/loader";
@@ -30,6 +29,7 @@ import { ProgressReporter, type ProgressMode } from "../run-info/progress.js";
 import { TraceRecorder, type PipelineTrace } from "../run-info/trace.js";
 import { resolveDestination, type DestinationReference } from "./destination-reference.js";
 import { PipelineStepFailed } from "./pipeline-exceptions.js";
+import { PipelineSqlClient } from "./pipeline-sql-client.js";
 import { SchemaStore } from "./schema-store.js";
 import {
   bumpStateVersion,
@@ -313,16 +313,22 @@ export class Pipeline {
     return info;
   }
 
-  /** A SQL client on the loaded dataset (SQL destinations only). Close it when done. */
-  async sqlClient(): Promise<SqlClient> {
-    const destination = await this.requireDestination();
-    const configured = await this.configure(destination);
-    if (!configured.sqlClient) {
-      throw new DltException(
-        `Destination ${destination.destinationName} of pipeline ${this.pipelineName} is not a SQL destination: it has no SQL client`,
-      );
-    }
-    return configured.sqlClient();
+  /**
+   * A SQL client on the loaded dataset (SQL destinations only):
+   * `await p.sqlClient().query("select ...")` for one statement, or
+   * `const client = await p.sqlClient()` to keep one (close it when done).
+   */
+  sqlClient(): PipelineSqlClient {
+    return new PipelineSqlClient(async () => {
+      const destination = await this.requireDestination();
+      const configured = await this.configure(destination);
+      if (!configured.sqlClient) {
+        throw new DltException(
+          `Destination ${destination.destinationName} of pipeline ${this.pipelineName} is not a SQL destination: it has no SQL client`,
+        );
+      }
+      return configured.sqlClient();
+    });
   }
 
   private loadInfo(
