@@ -6,7 +6,7 @@ import { pipeline } from "dlt-ts";
 import type { ConfiguredDestination, Destination, LoadJob, LoadJobRequest, LoaderFileFormat, SqlClient } from "@dlt-ts/core";
 import { DuckdbJobClient, DuckdbSqlClient, duckdb } from "@dlt-ts/destination-duckdb";
 import { SqlLoadJobBase } from "@dlt-ts/loader";
-import { githubEvents, peakRssMb, perSecond } from "./workload";
+import { peakRssMb, perSecond, runStaged, type StagedRun } from "./workload";
 import { runCases } from "./run-cases";
 
 /*
@@ -77,30 +77,12 @@ function appenderDestination(file: string): Destination {
   };
 }
 
-interface RunResult {
-  extractMs: number;
-  normalizeMs: number;
-  loadMs: number;
-  rows: number;
-  tables: number;
-  /** Job files loaded: each is one transaction. */
-  files: number;
-}
-
-async function runPipeline(count: number, method: Method, dir: string): Promise<RunResult> {
+async function runPipeline(count: number, method: Method, dir: string): Promise<StagedRun> {
   const file = path.join(dir, "bench.duckdb");
   const destination = method === "appender" ? appenderDestination(file) : duckdb({ credentials: file });
   const format: LoaderFileFormat = method === "appender" ? "jsonl" : method;
   const p = pipeline({ pipelineName: "bench_duckdb", pipelinesDir: dir, destination, progress: "none" });
-  const t0 = performance.now();
-  await p.extract(githubEvents(count), { tableName: "events", loaderFileFormat: format });
-  const t1 = performance.now();
-  const normalized = await p.normalize();
-  const t2 = performance.now();
-  const info = await p.load();
-  const t3 = performance.now();
-  if (info.hasFailedJobs) throw new Error(info.toString());
-  const counts = Object.entries(normalized.rowCounts).filter(([t]) => !t.startsWith("_dlt"));
+  const staged = await runStaged(p, count, format);
   const client = await p.sqlClient();
   try {
     const [loaded] = await client.query<{ n: number }>("SELECT count(*) AS n FROM events");
@@ -108,14 +90,7 @@ async function runPipeline(count: number, method: Method, dir: string): Promise<
   } finally {
     await client.close();
   }
-  return {
-    extractMs: t1 - t0,
-    normalizeMs: t2 - t1,
-    loadMs: t3 - t2,
-    rows: counts.reduce((n, [, r]) => n + r, 0),
-    tables: counts.length,
-    files: info.loadPackages.reduce((n, pkg) => n + pkg.jobs.length, 0),
-  };
+  return staged;
 }
 
 /** One case in its own process: a warm-up of 200 records, then N records loaded by `method`. */

@@ -6,7 +6,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { pipeline } from "dlt-ts";
 import { postgres } from "@dlt-ts/destination-postgres";
-import { githubEvents, peakRssMb, perSecond } from "./workload";
+import { peakRssMb, perSecond, runStaged, type StagedRun } from "./workload";
 import { runCases } from "./run-cases";
 
 /*
@@ -56,34 +56,13 @@ async function dropSchemas(prefix: string): Promise<void> {
   });
 }
 
-interface RunResult {
-  extractMs: number;
-  normalizeMs: number;
-  loadMs: number;
-  rows: number;
-  tables: number;
+interface RunResult extends StagedRun {
   workingDir: string;
 }
 
 async function runPipeline(count: number, format: Format, dataset: string, dir: string): Promise<RunResult> {
   const p = pipeline({ pipelineName: "bench_postgres", pipelinesDir: dir, destination: postgres({ credentials: BENCH_URL }), datasetName: dataset, progress: "none" });
-  const t0 = performance.now();
-  await p.extract(githubEvents(count), { tableName: "events", loaderFileFormat: format });
-  const t1 = performance.now();
-  const normalized = await p.normalize();
-  const t2 = performance.now();
-  const info = await p.load();
-  const t3 = performance.now();
-  if (info.hasFailedJobs) throw new Error(info.toString());
-  const counts = Object.entries(normalized.rowCounts).filter(([t]) => !t.startsWith("_dlt"));
-  return {
-    extractMs: t1 - t0,
-    normalizeMs: t2 - t1,
-    loadMs: t3 - t2,
-    rows: counts.reduce((n, [, r]) => n + r, 0),
-    tables: counts.length,
-    workingDir: p.workingDir,
-  };
+  return { ...(await runStaged(p, count, format)), workingDir: p.workingDir };
 }
 
 /** CSV job files of the loaded packages, by table. */

@@ -24,3 +24,39 @@ export function peakRssMb(): number {
 export function perSecond(count: number, ms: number): number {
   return Math.round((count / ms) * 1000);
 }
+
+/** Times of extract(), normalize() and load() called one by one, and the data rows normalized (system tables left out). */
+export interface StagedRun {
+  extractMs: number;
+  normalizeMs: number;
+  loadMs: number;
+  rows: number;
+  tables: number;
+  /** Job files loaded. */
+  files: number;
+}
+
+/** Runs the workload through a pipeline stage by stage; throws when a job failed. */
+export async function runStaged(
+  p: { extract(data: unknown, options: object): Promise<unknown>; normalize(): Promise<{ rowCounts: Record<string, number> }>; load(): Promise<{ hasFailedJobs: boolean; loadPackages: { jobs: unknown[] }[]; toString(): string }> },
+  count: number,
+  loaderFileFormat: string,
+): Promise<StagedRun> {
+  const t0 = performance.now();
+  await p.extract(githubEvents(count), { tableName: "events", loaderFileFormat });
+  const t1 = performance.now();
+  const normalized = await p.normalize();
+  const t2 = performance.now();
+  const info = await p.load();
+  const t3 = performance.now();
+  if (info.hasFailedJobs) throw new Error(info.toString());
+  const counts = Object.entries(normalized.rowCounts).filter(([t]) => !t.startsWith("_dlt"));
+  return {
+    extractMs: t1 - t0,
+    normalizeMs: t2 - t1,
+    loadMs: t3 - t2,
+    rows: counts.reduce((n, [, r]) => n + r, 0),
+    tables: counts.length,
+    files: info.loadPackages.reduce((n, pkg) => n + pkg.jobs.length, 0),
+  };
+}
