@@ -2,14 +2,30 @@ import { createHash, randomBytes } from "node:crypto";
 
 /** Bytes of a `_dlt_id`, as dlt (10 bytes → 14 base64 chars). */
 const DLT_ID_LENGTH_BYTES = 10;
+/** Base64 of 10 bytes without its `==` padding. */
+const DLT_ID_LENGTH_CHARS = 14;
+/** Ids drawn per call to the system's random source: one call per row costs more than the rest of the row's ids. */
+const RANDOM_POOL_IDS = 4096;
+
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
 
 function shakeBase64(input: string): string {
-  return createHash("shake128", { outputLength: DLT_ID_LENGTH_BYTES }).update(input, "utf8").digest("base64").replace(/=+$/, "");
+  return createHash("shake128", { outputLength: DLT_ID_LENGTH_BYTES })
+    .update(input, "utf8")
+    .digest("base64")
+    .slice(0, DLT_ID_LENGTH_CHARS);
 }
 
 /** A random `_dlt_id` for a root row. */
 export function randomDltId(): string {
-  return randomBytes(DLT_ID_LENGTH_BYTES).toString("base64").replace(/=+$/, "");
+  if (randomOffset + DLT_ID_LENGTH_BYTES > randomPool.length) {
+    randomPool = randomBytes(DLT_ID_LENGTH_BYTES * RANDOM_POOL_IDS);
+    randomOffset = 0;
+  }
+  const start = randomOffset;
+  randomOffset += DLT_ID_LENGTH_BYTES;
+  return randomPool.toString("base64", start, randomOffset).slice(0, DLT_ID_LENGTH_CHARS);
 }
 
 /** A nested row's id: deterministic from its parent's id, its table and its position. */

@@ -6,13 +6,29 @@ import { finished } from "node:stream/promises";
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
 
 /**
+ * Bytes the stream may hold before writers wait for it: the disk works while
+ * the next chunks are rendered, and memory stays bounded.
+ */
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+
+/**
  * Gathers text (or bytes) and hands it to a Node writable stream in chunks of
- * at least `chunkBytes`, waiting for `drain` when the stream asks, so memory
- * stays at about one chunk whatever the row count.
+ * about `chunkBytes`. Text is encoded once, straight into the chunk (no
+ * joined string, no second copy). Chunks go out without waiting for the disk
+ * until the stream holds {@link MAX_QUEUED_BYTES}, so memory stays at a few
+ * chunks whatever the row count.
  */
 export class ChunkedOutput {
-  private parts: string[] = [];
-  private pendingChars = 0;
+  private chunk: Buffer;
+  private used = 0;
+  /** Filled chunks (and oversized texts) waiting for {@link flushIfFull}. */
+  private ready: Buffer[] = [];
+  private readyBytes = 0;
   private flushedBytes = 0;
   private streamError: Error | undefined;
 
@@ -24,42 +40,50 @@ export class ChunkedOutput {
     private readonly stream: Writable,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {
+    this.chunk = Buffer.allocUnsafe(chunkBytes);
     // Keep the error for the next call: an unhandled 'error' event would crash the process.
     stream.on("error", (error: Error) => {
       this.streamError ??= error;
     });
   }
 
-  /** Bytes handed to the stream plus characters still gathered (a lower bound of their bytes). */
+  /** Bytes handed to the stream or gathered so far. */
   get bytesCount(): number {
-    return this.flushedBytes + this.pendingChars;
+    return this.flushedBytes + this.readyBytes + this.used;
   }
 
   /** Gathers text; call {@link flushIfFull} after a batch. */
   append(text: string): void {
-    this.parts.push(text);
-    this.pendingChars += text.length;
+    const room = this.chunk.length - this.used;
+    if (text.length * MAX_UTF8_BYTES_PER_UNIT > room) {
+      // Exact size only when the worst case does not fit: it costs a pass over the text.
+      const bytes = Buffer.byteLength(text, "utf8");
+      if (bytes > room) {
+        this.sealChunk();
+        if (bytes > this.chunk.length) {
+          this.queue(Buffer.from(text, "utf8"));
+          return;
+        }
+      }
+    }
+    this.used += this.chunk.write(text, this.used, "utf8");
   }
 
-  /** Writes the gathered text once it reaches the chunk size. */
+  /** Hands the gathered chunks to the stream once a chunk is full. */
   async flushIfFull(): Promise<void> {
-    if (this.pendingChars >= this.chunkBytes) await this.flush();
+    if (this.ready.length > 0) await this.drainReady();
   }
 
   async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const chunk = Buffer.from(this.parts.join(""), "utf8");
-    this.parts = [];
-    this.pendingChars = 0;
-    await this.writeBytes(chunk);
+    this.sealChunk();
+    await this.drainReady();
   }
 
   /** Writes bytes at once (after the gathered text), respecting backpressure. */
   async writeBytes(bytes: Uint8Array): Promise<void> {
-    if (this.parts.length > 0) await this.flush();
-    this.throwIfFailed();
-    this.flushedBytes += bytes.byteLength;
-    if (!this.stream.write(bytes)) await once(this.stream, "drain");
+    this.sealChunk();
+    this.queue(bytes);
+    await this.drainReady();
   }
 
   /** Flushes, ends the stream and waits until it is finished (and closed, for files). */
@@ -72,9 +96,39 @@ export class ChunkedOutput {
 
   /** Drops gathered data and destroys the stream (after a failure). */
   destroy(): void {
-    this.parts = [];
-    this.pendingChars = 0;
+    this.ready = [];
+    this.readyBytes = 0;
+    this.used = 0;
     this.stream.destroy();
+  }
+
+  /** Moves the current chunk's bytes to the ready list and starts a fresh chunk. */
+  private sealChunk(): void {
+    if (this.used === 0) return;
+    this.queue(this.chunk.subarray(0, this.used));
+    // A new buffer, not a reuse: the stream may still hold the old one.
+    this.chunk = Buffer.allocUnsafe(this.chunkBytes);
+    this.used = 0;
+  }
+
+  private queue(bytes: Uint8Array): void {
+    this.ready.push(bytes as Buffer);
+    this.readyBytes += bytes.byteLength;
+  }
+
+  private async drainReady(): Promise<void> {
+    this.throwIfFailed();
+    const chunks = this.ready;
+    this.ready = [];
+    this.readyBytes = 0;
+    for (const bytes of chunks) {
+      this.flushedBytes += bytes.byteLength;
+      this.stream.write(bytes);
+    }
+    if (this.stream.writableLength > MAX_QUEUED_BYTES) await once(this.stream, "drain");
+    // Let the event loop run the stream's write callbacks now, so the disk writes while the next chunk is rendered.
+    else await yieldToEventLoop();
+    this.throwIfFailed();
   }
 
   private throwIfFailed(): void {

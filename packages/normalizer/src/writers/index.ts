@@ -8,3 +8,4 @@ export * from "./insert-values-split.js";
 export * from "./parquet-data-writer.js";
 export * from "./buffered-data-writer-pool.js";
 export * from "./writer-exceptions.js";
+export * from "./chunked-output.js";
