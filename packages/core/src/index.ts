@@ -11,6 +11,7 @@ export * from "./schema/naming/naming-registry.js";
 export * from "./schema/iso-timestamp.js";
 export * from "./schema/type-inference.js";
 export * from "./schema/coercion.js";
+export * from "./schema/column-slots.js";
 export * from "./schema/schema-evolution.js";
 export * from "./schema/schema-export.js";
 export * from "./destination/capabilities.js";

@@ -1,6 +1,7 @@
 import { DltException } from "../common/dlt-exception.js";
 import type { DataType } from "./data-types.js";
 import type { NamingConvention } from "./naming/naming-convention.js";
+import type { ColumnSlots, SlottedRow } from "./column-slots.js";
 import type { ColumnSchema, TableSchema } from "./schema-types.js";
 import type { Schema } from "./schema.js";
 import { coerceValue, NOT_COERCIBLE } from "./coercion.js";
@@ -32,6 +33,9 @@ export class SchemaEvolver {
   private readonly detectTimestamps: boolean;
   /** Columns whose type the user gave as a hint: never widened. */
   private readonly userTyped = new Set<string>();
+  /** Where {@link place} put the last value: one reused object, as it runs for every value that does not fit as is. */
+  private readonly placed: { name: string; value: unknown } = { name: "", value: undefined };
+  private slotColumns = new WeakMap<ColumnSlots, { table: TableSchema; columns: (ColumnSchema | undefined)[] }>();
 
   /**
    * @param columnDefaults hints a column gets when data creates it, by name
@@ -70,6 +74,7 @@ export class SchemaEvolver {
    */
   coerceRow(table: TableSchema, row: Row, keys: string[] = Object.keys(row)): Row {
     const columns = table.columns;
+    const placed = this.placed;
     for (let i = 0; i < keys.length; i++) {
       const name = keys[i]!;
       const value = row[name];
@@ -77,52 +82,94 @@ export class SchemaEvolver {
       if (value === null || value === undefined) continue;
       const column = columns[name];
       if (column !== undefined && fitsAsIs(column.dataType, value)) continue;
-      // A detected ISO string becomes a Date, so every writer sees one timestamp representation.
-      const timestamp = this.detectTimestamps && typeof value === "string" ? parseIsoTimestamp(value) : undefined;
-      const valueType = timestamp ? "timestamp" : inferDataType(value, NO_DETECTIONS);
-      if (valueType === undefined) continue;
-      if (timestamp) row[name] = timestamp;
-      if (column?.dataType === valueType) continue;
-      if (!column || column.dataType === undefined) {
-        const defaults = this.columnDefaults[name];
-        this.addColumn(table, {
-          ...defaults,
-          ...column,
-          name,
-          dataType: column?.dataType ?? valueType,
-          nullable: column?.nullable ?? defaults?.nullable ?? true,
-        });
-        if (column?.dataType) row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, timestamp ?? value, row, keys);
-        continue;
+      if (!this.place(table, name, column, value)) continue;
+      if (placed.name === name) {
+        row[name] = placed.value;
+      } else {
+        row[name] = undefined;
+        if (!(placed.name in row)) keys.push(placed.name);
+        row[placed.name] = placed.value;
       }
-      row[name] = this.coerceOrVariant(table, name, column.dataType, valueType, timestamp ?? value, row, keys);
     }
     return row;
   }
 
-  private coerceOrVariant(
-    table: TableSchema,
-    name: string,
-    columnType: DataType,
-    valueType: DataType,
-    value: unknown,
-    row: Row,
-    keys: string[],
-  ): unknown {
-    const coerced = coerceValue(columnType, valueType, value);
-    if (coerced !== NOT_COERCIBLE) return coerced;
-    if (this.canPromoteToDouble(table, name, columnType, valueType)) {
-      table.columns[name]!.dataType = "double";
-      this.recordColumn(table, table.columns[name]!);
-      return value;
+  /**
+   * {@link coerceRow} for a row as slot/value arrays (what the normalizer
+   * emits): the same rules, with the table's columns looked up by slot. A
+   * value moved to a variant column takes the variant's slot.
+   */
+  coerceSlottedRow(table: TableSchema, slots: ColumnSlots, row: SlottedRow): void {
+    const bySlot = this.columnsBySlot(table, slots);
+    const ids = row.slots;
+    const values = row.values;
+    const placed = this.placed;
+    for (let i = 0; i < ids.length; i++) {
+      const value = values[i];
+      if (value === null || value === undefined) continue;
+      const slot = ids[i]!;
+      let column = bySlot[slot];
+      if (column === undefined) column = bySlot[slot] = table.columns[slots.names[slot]!];
+      if (column !== undefined && fitsAsIs(column.dataType, value)) continue;
+      const name = slots.names[slot]!;
+      if (!this.place(table, name, column, value)) continue;
+      // place() may have created or replaced column objects.
+      bySlot[slot] = table.columns[name];
+      values[i] = placed.value;
+      if (placed.name !== name) {
+        const variantSlot = slots.slotOf(placed.name);
+        ids[i] = variantSlot;
+        bySlot[variantSlot] = table.columns[placed.name];
+      }
+    }
+  }
+
+  /**
+   * The slow path of a value that does not fit its column as is: detects
+   * timestamps, creates the column, coerces, or sends the value to a variant
+   * column. Sets {@link placed} and returns true, or returns false when the
+   * value gives no type (it stays as it is and creates no column).
+   */
+  private place(table: TableSchema, name: string, column: ColumnSchema | undefined, value: unknown): boolean {
+    // A detected ISO string becomes a Date, so every writer sees one timestamp representation.
+    const timestamp = this.detectTimestamps && typeof value === "string" ? parseIsoTimestamp(value) : undefined;
+    const valueType = timestamp ? "timestamp" : inferDataType(value, NO_DETECTIONS);
+    if (valueType === undefined) return false;
+    const typed = timestamp ?? value;
+    this.placed.name = name;
+    this.placed.value = typed;
+    if (column?.dataType === valueType) return true;
+    if (column?.dataType === undefined) {
+      const defaults = this.columnDefaults[name];
+      this.addColumn(table, { ...defaults, ...column, name, dataType: valueType, nullable: column?.nullable ?? defaults?.nullable ?? true });
+      return true;
+    }
+    const coerced = coerceValue(column.dataType, valueType, typed);
+    if (coerced !== NOT_COERCIBLE) {
+      this.placed.value = coerced;
+      return true;
+    }
+    if (this.canPromoteToDouble(table, name, column.dataType, valueType)) {
+      column.dataType = "double";
+      this.recordColumn(table, column);
+      return true;
     }
     const variant = this.naming.shortenFragments(name, `v_${valueType}`);
     if (!table.columns[variant]) {
       this.addColumn(table, { name: variant, dataType: valueType, nullable: true, variant: true });
     }
-    if (!(variant in row)) keys.push(variant);
-    row[variant] = value;
-    return undefined;
+    this.placed.name = variant;
+    return true;
+  }
+
+  /** Column schemas by slot for one table, kept between rows (reset when hints replace columns). */
+  private columnsBySlot(table: TableSchema, slots: ColumnSlots): (ColumnSchema | undefined)[] {
+    let cached = this.slotColumns.get(slots);
+    if (cached === undefined || cached.table !== table) {
+      cached = { table, columns: [] };
+      this.slotColumns.set(slots, cached);
+    }
+    return cached.columns;
   }
 
   /**
@@ -160,6 +207,7 @@ export class SchemaEvolver {
       table.columns[name] = merged;
       if (merged.dataType) this.recordColumn(table, merged);
     }
+    this.slotColumns = new WeakMap();
   }
 }
 

@@ -82,11 +82,11 @@ export class PackageNormalizer {
     private readonly startedAt: Date,
   ) {
     this.normalizer = new RelationalNormalizer(schema, options.naming, loadId);
-    this.emit = (tableName, parent, row, keys) => {
+    this.emit = (tableName, parent, row, columns) => {
       const table = evolver.ensureTable(tableName, parent);
-      evolver.coerceRow(table, row, keys);
+      evolver.coerceSlottedRow(table, columns, row);
       this.rowCounts[tableName] = (this.rowCounts[tableName] ?? 0) + 1;
-      buffers.add(table, row, keys);
+      buffers.add(table, columns, row);
     };
   }
 

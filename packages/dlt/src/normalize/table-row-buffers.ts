@@ -1,5 +1,5 @@
-import type { DestinationCapabilities, LoaderFileFormat, TableSchema } from "@dlt-ts/core";
-import { BufferedDataWriterPool, type DataRow, type WrittenFile } from "@dlt-ts/normalizer";
+import type { ColumnSlots, DestinationCapabilities, LoaderFileFormat, SlottedRow, TableSchema } from "@dlt-ts/core";
+import { BufferedDataWriterPool, type WrittenFile } from "@dlt-ts/normalizer";
 
 /** Rows gathered per table before they go to a writer: few calls, bounded memory. */
 const ROWS_PER_WRITE = 100;
@@ -14,7 +14,7 @@ export interface TableRowBuffersOptions {
 
 /** Buffers normalized rows per table and hands them to one writer pool per file format. */
 export class TableRowBuffers {
-  private readonly buffers = new Map<string, { table: TableSchema; rows: DataRow[]; keys: (readonly string[])[] }>();
+  private readonly buffers = new Map<string, { table: TableSchema; columns: ColumnSlots; rows: SlottedRow[] }>();
   private readonly pools = new Map<LoaderFileFormat, BufferedDataWriterPool>();
   private full: string[] = [];
 
@@ -23,15 +23,14 @@ export class TableRowBuffers {
     private readonly options: TableRowBuffersOptions,
   ) {}
 
-  /** Adds a row with its keys (the writers skip the columns it lacks). */
-  add(table: TableSchema, row: DataRow, keys: readonly string[]): void {
+  /** Adds a row of a table, as slot/value arrays over the table's column slots. */
+  add(table: TableSchema, columns: ColumnSlots, row: SlottedRow): void {
     let buffer = this.buffers.get(table.name);
     if (!buffer) {
-      buffer = { table, rows: [], keys: [] };
+      buffer = { table, columns, rows: [] };
       this.buffers.set(table.name, buffer);
     }
     buffer.rows.push(row);
-    buffer.keys.push(keys);
     if (buffer.rows.length === ROWS_PER_WRITE) this.full.push(table.name);
   }
 
@@ -57,10 +56,9 @@ export class TableRowBuffers {
   private async flush(name: string): Promise<void> {
     const buffer = this.buffers.get(name)!;
     if (buffer.rows.length === 0) return;
-    const { rows, keys } = buffer;
+    const { rows, columns } = buffer;
     buffer.rows = [];
-    buffer.keys = [];
-    await this.pool(this.options.formatOf(name)).write(name, buffer.table, rows, keys);
+    await this.pool(this.options.formatOf(name)).write(name, buffer.table, { columns, rows });
   }
 
   private pool(format: LoaderFileFormat): BufferedDataWriterPool {

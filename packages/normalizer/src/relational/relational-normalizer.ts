@@ -1,13 +1,14 @@
-import { DltException, type NamingConvention, type Schema } from "@dlt-ts/core";
+import { ColumnSlots, DltException, slottedValue, type NamingConvention, type Schema, type SlottedRow } from "@dlt-ts/core";
 import { keyHashRowId, nestedRowId, randomDltId } from "./dlt-id.js";
 
 export type Row = Record<string, unknown>;
 
 /**
  * Receives every row the normalizer produces, parents before their children,
- * with the row's keys in order (cheaper to walk than the wide row itself).
+ * as slot/value arrays over the table's {@link ColumnSlots} (in the order the
+ * fields were met). The row is the sink's to keep.
  */
-export type RowSink = (table: string, parent: string | undefined, row: Row, keys: string[]) => void;
+export type RowSink = (table: string, parent: string | undefined, row: SlottedRow, columns: ColumnSlots) => void;
 
 /** dlt's system column names (identical under every built-in naming convention). */
 export const C_DLT_ID = "_dlt_id";
@@ -49,11 +50,12 @@ export class FieldNameCollisionException extends DltException {
  */
 export class RelationalNormalizer {
   private readonly tableNames = new Map<string, string>();
-  /** Column name of `key` under `prefix`: the same few hundred keys repeat in every item. */
-  private readonly columnNames = new Map<string, Map<string, string>>();
+  private readonly tables = new Map<string, TableColumns>();
+  /** Normalized name of each source key. */
+  private readonly normalizedKeys = new Map<string, string>();
   /** Which source path first produced each column name. */
   private readonly nameSources = new Map<string, string>();
-  /** Names more than one source path produces: only these can collide within a row. */
+  /** Names more than one source path produces. */
   private readonly ambiguousNames = new Set<string>();
 
   constructor(
@@ -62,21 +64,30 @@ export class RelationalNormalizer {
     private readonly loadId: string,
   ) {}
 
+  /** The column slots of a table (the same object for the normalizer's lifetime). */
+  columnSlots(table: string): ColumnSlots {
+    return this.tableColumns(table).slots;
+  }
+
   normalizeItem(item: Row, rootTable: string, options: RootTableOptions, emit: RowSink): void {
-    const { row, keys, lists } = this.flatten(rootTable, item, options.maxNesting);
-    row[C_DLT_LOAD_ID] = this.loadId;
-    const rowId = (row[C_DLT_ID] as string | undefined) ?? this.rootRowId(row, options);
-    row[C_DLT_ID] = rowId;
-    keys.push(C_DLT_LOAD_ID, C_DLT_ID);
-    emit(rootTable, undefined, row, keys);
+    const columns = this.tableColumns(rootTable);
+    const { row, lists } = this.flatten(rootTable, columns, item, options.maxNesting);
+    const given = slottedValue(columns.slots, row, C_DLT_ID);
+    const rowId = typeof given === "string" ? given : this.rootRowId(columns, row, options);
+    row.slots.push(columns.loadId, columns.dltId);
+    row.values.push(this.loadId, rowId);
+    emit(rootTable, undefined, row, columns.slots);
     const rootId = options.propagateRootKey ? rowId : undefined;
     for (const [path, list] of lists) {
       this.normalizeList(list, rootTable, path, rowId, rootId, options.maxNesting - 1, emit);
     }
   }
 
-  private rootRowId(row: Row, options: RootTableOptions): string {
-    return options.rowIdFromKey?.length ? keyHashRowId(row, options.rowIdFromKey) : randomDltId();
+  private rootRowId(columns: TableColumns, row: SlottedRow, options: RootTableOptions): string {
+    if (!options.rowIdFromKey?.length) return randomDltId();
+    const key: Record<string, unknown> = {};
+    for (const name of options.rowIdFromKey) key[name] = slottedValue(columns.slots, row, name);
+    return keyHashRowId(key, options.rowIdFromKey);
   }
 
   private normalizeList(
@@ -89,28 +100,27 @@ export class RelationalNormalizer {
     emit: RowSink,
   ): void {
     const table = this.childTableName(parentTable, field);
+    const columns = this.tableColumns(table);
     for (let index = 0; index < list.length; index++) {
       const element = list[index];
       let flat: Flattened;
       if (isPlainObject(element)) {
-        flat = this.flatten(table, element, level);
+        flat = this.flatten(table, columns, element, level);
       } else if (Array.isArray(element)) {
         // A list in a list gets an intermediary row whose `list` field nests the inner list.
-        flat = this.flatten(table, { list: element }, level - 1);
+        flat = this.flatten(table, columns, { list: element }, level - 1);
       } else {
-        flat = { row: { [C_VALUE]: element }, keys: [C_VALUE], lists: [] };
+        flat = { row: { slots: [columns.value], values: [element] }, lists: [] };
       }
-      const { row, keys, lists } = flat;
+      const { row, lists } = flat;
       if (rootId !== undefined) {
-        row[C_DLT_ROOT_ID] = rootId;
-        keys.push(C_DLT_ROOT_ID);
+        row.slots.push(columns.rootId);
+        row.values.push(rootId);
       }
-      row[C_DLT_PARENT_ID] = parentRowId;
-      row[C_DLT_LIST_IDX] = index;
       const rowId = nestedRowId(parentRowId, table, index);
-      row[C_DLT_ID] = rowId;
-      keys.push(C_DLT_PARENT_ID, C_DLT_LIST_IDX, C_DLT_ID);
-      emit(table, parentTable, row, keys);
+      row.slots.push(columns.parentId, columns.listIdx, columns.dltId);
+      row.values.push(parentRowId, index, rowId);
+      emit(table, parentTable, row, columns.slots);
       for (const [path, nested] of lists) this.normalizeList(nested, table, path, rowId, rootId, level - 1, emit);
     }
   }
@@ -119,52 +129,78 @@ export class RelationalNormalizer {
    * Flattens one object. Like dlt, nested objects are expanded after the
    * fields of the level holding them (a stack), which fixes column order.
    */
-  private flatten(table: string, item: Row, level: number): Flattened {
-    const row: Row = {};
-    const keys: string[] = [];
+  private flatten(table: string, columns: TableColumns, item: Row, level: number): Flattened {
+    const slots: number[] = [];
+    const values: unknown[] = [];
     const lists: Array<[string, unknown[]]> = [];
     const stack: Array<[Row, number, string]> = [[item, level, ""]];
-    const columns = this.schema.tables[table]?.columns;
+    const schemaColumns = this.schema.tables[table]?.columns;
+    const names = columns.slots.names;
+    const ambiguous = columns.ambiguous;
     while (stack.length > 0) {
       const [current, currentLevel, prefix] = stack.pop()!;
+      const prefixSlots = this.prefixSlots(columns, prefix);
       for (const key in current) {
         const value = current[key];
-        const name = this.columnName(prefix, key);
+        let slot = prefixSlots.get(key);
+        if (slot === undefined) slot = this.newSlot(columns, prefixSlots, prefix, key);
         if (value !== null && typeof value === "object" && !isScalarObject(value)) {
-          const keepWhole = currentLevel <= 0 || columns?.[name]?.dataType === "json";
+          const name = names[slot]!;
+          const keepWhole = currentLevel <= 0 || schemaColumns?.[name]?.dataType === "json";
           if (!keepWhole) {
             if (Array.isArray(value)) lists.push([name, value]);
             else stack.push([value as Row, currentLevel - 1, name]);
             continue;
           }
         }
-        if (this.ambiguousNames.size > 0 && this.ambiguousNames.has(name) && name in row) {
-          this.collision(table, current, key, prefix, name);
+        if (ambiguous.size > 0 && ambiguous.has(slot) && slots.includes(slot)) {
+          this.collision(table, current, key, prefix, names[slot]!);
         }
-        row[name] = value;
-        keys.push(name);
+        slots.push(slot);
+        values.push(value);
       }
     }
-    return { row, keys, lists };
+    return { row: { slots, values }, lists };
+  }
+
+  private prefixSlots(columns: TableColumns, prefix: string): Map<string, number> {
+    let slots = columns.byPrefix.get(prefix);
+    if (!slots) {
+      slots = new Map();
+      columns.byPrefix.set(prefix, slots);
+    }
+    return slots;
+  }
+
+  /** First sight of `key` under `prefix` in a table: names it and notes names two paths share. */
+  private newSlot(columns: TableColumns, prefixSlots: Map<string, number>, prefix: string, key: string): number {
+    const name = this.columnName(prefix, key);
+    const slot = columns.slots.slotOf(name);
+    prefixSlots.set(key, slot);
+    const source = `${prefix}\u0000${key}`;
+    const first = this.nameSources.get(name);
+    if (first === undefined) this.nameSources.set(name, source);
+    else if (first !== source) this.ambiguousNames.add(name);
+    if (this.ambiguousNames.has(name)) columns.ambiguous.add(slot);
+    return slot;
   }
 
   private columnName(prefix: string, key: string): string {
-    let names = this.columnNames.get(prefix);
-    if (!names) {
-      names = new Map();
-      this.columnNames.set(prefix, names);
+    let normalizedKey = this.normalizedKeys.get(key);
+    if (normalizedKey === undefined) {
+      normalizedKey = key.trim() ? this.naming.normalizePath(key) : EMPTY_KEY;
+      this.normalizedKeys.set(key, normalizedKey);
     }
-    let name = names.get(key);
-    if (name === undefined) {
-      const normalizedKey = key.trim() ? this.naming.normalizePath(key) : EMPTY_KEY;
-      name = prefix ? this.naming.shortenFragments(prefix, normalizedKey) : normalizedKey;
-      names.set(key, name);
-      const source = `${prefix}\u0000${key}`;
-      const first = this.nameSources.get(name);
-      if (first === undefined) this.nameSources.set(name, source);
-      else if (first !== source) this.ambiguousNames.add(name);
+    return prefix ? this.naming.shortenFragments(prefix, normalizedKey) : normalizedKey;
+  }
+
+  private tableColumns(table: string): TableColumns {
+    let columns = this.tables.get(table);
+    if (!columns) {
+      columns = new TableColumns();
+      this.tables.set(table, columns);
     }
-    return name;
+    return columns;
   }
 
   private childTableName(parent: string, field: string): string {
@@ -185,9 +221,23 @@ export class RelationalNormalizer {
 }
 
 interface Flattened {
-  row: Row;
-  keys: string[];
+  row: SlottedRow;
   lists: Array<[string, unknown[]]>;
+}
+
+/** Per table: its column slots and the slot of each (prefix, key) met so far. */
+class TableColumns {
+  readonly slots = new ColumnSlots();
+  /** Slot of `key` under `prefix`: the same few hundred keys repeat in every item. */
+  readonly byPrefix = new Map<string, Map<string, number>>();
+  /** Slots whose name more than one source path produces: only these can collide within a row. */
+  readonly ambiguous = new Set<number>();
+  readonly dltId = this.slots.slotOf(C_DLT_ID);
+  readonly loadId = this.slots.slotOf(C_DLT_LOAD_ID);
+  readonly parentId = this.slots.slotOf(C_DLT_PARENT_ID);
+  readonly listIdx = this.slots.slotOf(C_DLT_LIST_IDX);
+  readonly rootId = this.slots.slotOf(C_DLT_ROOT_ID);
+  readonly value = this.slots.slotOf(C_VALUE);
 }
 
 function isPlainObject(value: unknown): value is Row {

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createWriteStream, promises as fs } from "node:fs";
 import * as path from "node:path";
 import { formatJobFileName, type DestinationCapabilities, type LoaderFileFormat, type TableSchema } from "@dlt-ts/core";
-import type { DataRow } from "./data-row.js";
+import { batchLength, sliceBatch, type RowBatch } from "./data-row.js";
 import type { DataWriter } from "./data-writer.js";
 import { columnsSignature, typedColumns } from "./data-writer.js";
 import { createDataWriter } from "./data-writer-factory.js";
@@ -112,10 +112,10 @@ export class BufferedDataWriterPool {
    * with a data type, in order, are the columns of the file (values of other
    * keys are not written by csv, insert_values and parquet).
    */
-  async write(tableName: string, table: TableSchema, rows: readonly DataRow[], rowKeys?: readonly (readonly string[])[]): Promise<void> {
+  async write(tableName: string, table: TableSchema, rows: RowBatch): Promise<void> {
     this.enter();
     try {
-      if (rows.length > 0) await this.writeRows(tableName, table, rows, rowKeys);
+      if (batchLength(rows) > 0) await this.writeRows(tableName, table, rows);
       this.state = "open";
     } catch (error) {
       this.state = "failed";
@@ -152,8 +152,7 @@ export class BufferedDataWriterPool {
   private async writeRows(
     tableName: string,
     table: TableSchema,
-    rows: readonly DataRow[],
-    rowKeys: readonly (readonly string[])[] | undefined,
+    rows: RowBatch,
   ): Promise<void> {
     const columns = typedColumns(Object.values(table.columns));
     const signature = columnsSignature(columns);
@@ -167,12 +166,12 @@ export class BufferedDataWriterPool {
       }
     }
     let start = 0;
-    while (start < rows.length) {
+    const count = batchLength(rows);
+    while (start < count) {
       file ??= await this.openFile(tableName, table, signature);
       const room = this.fileMaxItems - file.writer.itemsCount;
-      const end = Math.min(rows.length, start + room, start + ROWS_PER_SLICE);
-      const whole = start === 0 && end === rows.length;
-      await file.writer.write(whole ? rows : rows.slice(start, end), whole ? rowKeys : rowKeys?.slice(start, end));
+      const end = Math.min(count, start + room, start + ROWS_PER_SLICE);
+      await file.writer.write(start === 0 && end === count ? rows : sliceBatch(rows, start, end));
       start = end;
       if (file.writer.itemsCount >= this.fileMaxItems || file.writer.bytesCount >= this.fileMaxBytes) {
         await this.finish(file);

@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { ColumnSchema, DataType } from "@dlt-ts/core";
+import type { ColumnSchema, ColumnSlots, DataType, SlottedRow } from "@dlt-ts/core";
 import { bytesToHex, toBytes } from "./binary-values.js";
 import type { DataRow } from "./data-row.js";
 import type { DataWriterOptions } from "./data-writer.js";
@@ -47,8 +47,12 @@ export class CsvDataWriter extends TextDataWriterBase {
     return "";
   }
 
-  protected renderRow(row: DataRow, keys?: readonly string[]): string {
-    return `${this.renderColumns(row, keys, this.renderers, "").join(",")}\n`;
+  protected renderRow(row: DataRow): string {
+    return `${this.renderColumns(row, this.renderers, "").join(",")}\n`;
+  }
+
+  protected override renderSlottedRow(columns: ColumnSlots, row: SlottedRow): string {
+    return `${this.renderSlottedColumns(columns, row, this.renderers, "").join(",")}\n`;
   }
 
   protected footer(): string {

@@ -1,5 +1,5 @@
 import type { ColumnSchema, DestinationCapabilities, LoaderFileFormat } from "@dlt-ts/core";
-import type { DataRow } from "./data-row.js";
+import type { RowBatch } from "./data-row.js";
 
 /**
  * Writes rows of one table into one file, through a Node writable stream.
@@ -22,10 +22,10 @@ export interface DataWriter {
   readonly bytesCount: number;
   /**
    * Appends rows; resolves once the writer's buffer is within bounds again.
-   * `rowKeys[i]`, when given, lists the keys of `rows[i]`: writers of wide,
-   * sparse tables use it to skip the columns a row does not have.
+   * Rows are objects, or slot/value arrays of one table (what the
+   * normalizer emits: cheaper for wide, sparse tables).
    */
-  write(rows: readonly DataRow[], rowKeys?: readonly (readonly string[])[]): Promise<void>;
+  write(rows: RowBatch): Promise<void>;
   /**
    * Offers a new column list for the next rows. Returns true when the writer
    * took it and can go on in the same file (jsonl has no header), false when

@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { ColumnSchema, DestinationCapabilities } from "@dlt-ts/core";
+import type { ColumnSchema, ColumnSlots, DestinationCapabilities, SlottedRow } from "@dlt-ts/core";
 import { toBytes } from "./binary-values.js";
 import type { DataRow } from "./data-row.js";
 import type { DataWriterOptions } from "./data-writer.js";
@@ -61,8 +61,12 @@ export class InsertValuesDataWriter extends TextDataWriterBase {
     return ",\n";
   }
 
-  protected renderRow(row: DataRow, keys?: readonly string[]): string {
-    return `(${this.renderColumns(row, keys, this.renderers, "NULL").join(",")})`;
+  protected renderRow(row: DataRow): string {
+    return `(${this.renderColumns(row, this.renderers, "NULL").join(",")})`;
+  }
+
+  protected override renderSlottedRow(columns: ColumnSlots, row: SlottedRow): string {
+    return `(${this.renderSlottedColumns(columns, row, this.renderers, "NULL").join(",")})`;
   }
 
   protected footer(): string {

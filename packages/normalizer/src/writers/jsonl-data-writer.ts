@@ -23,7 +23,7 @@ export class JsonlDataWriter extends TextDataWriterBase {
   readonly format = "jsonl" as const;
 
   override tryUpdateColumns(columns: readonly ColumnSchema[]): boolean {
-    this.columns = columns;
+    this.setColumns(columns);
     return true;
   }
 

@@ -1,8 +1,10 @@
 import type { Writable } from "node:stream";
-import type { ColumnSchema } from "@dlt-ts/core";
+import type { ColumnSchema, SlottedRow } from "@dlt-ts/core";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { ChunkedOutput } from "./chunked-output.js";
-import type { DataRow } from "./data-row.js";
+import { slottedRowToObject } from "@dlt-ts/core";
+import { isSlottedRows, type DataRow, type RowBatch } from "./data-row.js";
+import { SlotPositions } from "./slot-positions.js";
 import type { DataWriter, DataWriterOptions } from "./data-writer.js";
 import { parquetColumnPlan, type ParquetValueConverter } from "./parquet-schema.js";
 import { ValueConversionError } from "./value-conversion-error.js";
@@ -34,6 +36,7 @@ export class ParquetDataWriter implements DataWriter {
   private readonly parquet: ParquetWriter;
   private pending: unknown[][];
   private pendingRows = 0;
+  private readonly slotPositions: SlotPositions;
 
   constructor(stream: Writable, private readonly options: DataWriterOptions) {
     if (options.columns.length === 0) throw new NoColumnsToWriteException(options.tableName, this.format);
@@ -49,29 +52,45 @@ export class ParquetDataWriter implements DataWriter {
       createdBy: "dlt-ts",
     });
     this.pending = this.emptyColumns();
+    this.slotPositions = new SlotPositions(this.columns);
   }
 
   get bytesCount(): number {
     return this.byteWriter.offset;
   }
 
-  async write(rows: readonly DataRow[]): Promise<void> {
-    for (const row of rows) {
+  async write(batch: RowBatch): Promise<void> {
+    const slotted = isSlottedRows(batch) ? batch : undefined;
+    const rows = slotted ? slotted.rows : (batch as readonly DataRow[]);
+    const positions = slotted ? this.slotPositions.of(slotted.columns) : undefined;
+    for (let r = 0; r < rows.length; r++) {
+      const values = slotted ? this.denseValues(positions!, slotted.rows[r]!) : this.columns.map((column) => (rows[r] as DataRow)[column.name]);
       let index = 0;
       try {
-        for (; index < this.columns.length; index++) {
-          const value = row[this.columns[index].name];
+        for (; index < values.length; index++) {
+          const value = values[index];
           this.pending[index].push(value === null || value === undefined ? null : this.converters[index](value));
         }
       } catch (error) {
         // Drop the half-added row so the columns keep the same length.
         for (let done = 0; done < index; done++) this.pending[done].pop();
+        const row = slotted ? slottedRowToObject(slotted.columns, slotted.rows[r]!) : (rows[r] as DataRow);
         throw this.describeFailure(error, index, row);
       }
       this.pendingRows++;
       this.itemsCount++;
       if (this.pendingRows >= this.rowGroupSize) await this.writeRowGroup();
     }
+  }
+
+  /** A slotted row's value for every column of the file, in column order. */
+  private denseValues(positions: readonly number[], row: SlottedRow): unknown[] {
+    const values = new Array<unknown>(this.columns.length);
+    for (let i = 0; i < row.slots.length; i++) {
+      const index = positions[row.slots[i]!]!;
+      if (index >= 0) values[index] = row.values[i];
+    }
+    return values;
   }
 
   tryUpdateColumns(_columns: readonly ColumnSchema[]): boolean {

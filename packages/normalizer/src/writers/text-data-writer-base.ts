@@ -1,7 +1,8 @@
 import type { Writable } from "node:stream";
-import type { ColumnSchema, LoaderFileFormat } from "@dlt-ts/core";
+import { slottedRowToObject, type ColumnSchema, type ColumnSlots, type LoaderFileFormat, type SlottedRow } from "@dlt-ts/core";
 import { ChunkedOutput } from "./chunked-output.js";
-import type { DataRow } from "./data-row.js";
+import { isSlottedRows, type DataRow, type RowBatch } from "./data-row.js";
+import { SlotPositions } from "./slot-positions.js";
 import type { DataWriter, DataWriterOptions } from "./data-writer.js";
 import { ValueConversionError } from "./value-conversion-error.js";
 import { InvalidDataValueException } from "./writer-exceptions.js";
@@ -17,39 +18,53 @@ export type ValueRenderer = (value: unknown) => string;
 export abstract class TextDataWriterBase implements DataWriter {
   abstract readonly format: LoaderFileFormat;
   itemsCount = 0;
-  protected columns: readonly ColumnSchema[];
+  private _columns: readonly ColumnSchema[];
   protected readonly tableName: string;
   private readonly output: ChunkedOutput;
   private nullRow: string[] | undefined;
-  private columnPositions: Map<string, number> | undefined;
+  private slotPositions: SlotPositions | undefined;
 
   constructor(stream: Writable, options: DataWriterOptions) {
-    this.columns = options.columns;
+    this._columns = options.columns;
     this.tableName = options.tableName;
     this.output = new ChunkedOutput(stream, options.chunkBytes);
+  }
+
+  protected get columns(): readonly ColumnSchema[] {
+    return this._columns;
   }
 
   get bytesCount(): number {
     return this.output.bytesCount;
   }
 
-  async write(rows: readonly DataRow[], rowKeys?: readonly (readonly string[])[]): Promise<void> {
-    let row: DataRow | undefined;
+  async write(batch: RowBatch): Promise<void> {
+    const slotted = isSlottedRows(batch) ? batch : undefined;
+    const rows = slotted ? slotted.rows : (batch as readonly DataRow[]);
+    let index = 0;
     try {
-      for (let i = 0; i < rows.length; i++) {
-        row = rows[i]!;
-        const text = this.renderRow(row, rowKeys?.[i]);
+      for (; index < rows.length; index++) {
+        const text = slotted ? this.renderSlottedRow(slotted.columns, slotted.rows[index]!) : this.renderRow(rows[index] as DataRow);
         this.output.append(this.itemsCount === 0 ? this.header() + text : this.separator() + text);
         this.itemsCount++;
       }
     } catch (error) {
-      throw row !== undefined && error instanceof ValueConversionError ? this.describeFailure(row, error) : error;
+      if (index >= rows.length || !(error instanceof ValueConversionError)) throw error;
+      const row = slotted ? slottedRowToObject(slotted.columns, slotted.rows[index]!) : (rows[index] as DataRow);
+      throw this.describeFailure(row, error);
     }
     await this.output.flushIfFull();
   }
 
   tryUpdateColumns(_columns: readonly ColumnSchema[]): boolean {
     return false;
+  }
+
+  /** For formats that take new columns mid-file: drops what was derived from the old ones. */
+  protected setColumns(columns: readonly ColumnSchema[]): void {
+    this._columns = columns;
+    this.nullRow = undefined;
+    this.slotPositions = undefined;
   }
 
   async close(): Promise<void> {
@@ -65,36 +80,45 @@ export abstract class TextDataWriterBase implements DataWriter {
   protected abstract header(): string;
   /** Text between two rows. */
   protected abstract separator(): string;
-  /** One row, without separators; `keys` lists the row's keys when the caller knows them. */
-  protected abstract renderRow(row: DataRow, keys?: readonly string[]): string;
+  /** One row, without separators. */
+  protected abstract renderRow(row: DataRow): string;
 
-  /**
-   * The rendered value of every column, `nullText` where a row has none.
-   * Wide tables are sparse: given the row's keys, only those are looked up
-   * (cheaper than probing the row for every column), and one array joined
-   * once avoids a string per column.
-   */
-  protected renderColumns(row: DataRow, keys: readonly string[] | undefined, renderers: readonly ValueRenderer[], nullText: string): string[] {
+  /** One slotted row, without separators (by default as its object; columnar formats render the arrays directly). */
+  protected renderSlottedRow(columns: ColumnSlots, row: SlottedRow): string {
+    return this.renderRow(slottedRowToObject(columns, row));
+  }
+
+  /** The rendered value of every column, `nullText` where a row has none. */
+  protected renderColumns(row: DataRow, renderers: readonly ValueRenderer[], nullText: string): string[] {
     const columns = this.columns;
-    if (keys === undefined) {
-      const values = new Array<string>(columns.length);
-      for (let index = 0; index < columns.length; index++) {
-        const value = row[columns[index].name];
-        values[index] = value === null || value === undefined ? nullText : renderers[index](value);
-      }
-      return values;
-    }
-    const nulls = (this.nullRow ??= columns.map(() => nullText));
-    const positions = (this.columnPositions ??= new Map(columns.map((column, index) => [column.name, index])));
-    const values = nulls.slice();
-    for (let i = 0; i < keys.length; i++) {
-      const index = positions.get(keys[i]!);
-      if (index === undefined) continue;
-      const value = row[keys[i]!];
-      if (value !== null && value !== undefined) values[index] = renderers[index](value);
+    const values = new Array<string>(columns.length);
+    for (let index = 0; index < columns.length; index++) {
+      const value = row[columns[index].name];
+      values[index] = value === null || value === undefined ? nullText : renderers[index](value);
     }
     return values;
   }
+
+  /**
+   * {@link renderColumns} of a slotted row. Wide tables are sparse: only the
+   * row's own values are rendered into a copy of an all-null row, and one
+   * array joined once by the caller avoids a string per column.
+   */
+  protected renderSlottedColumns(columns: ColumnSlots, row: SlottedRow, renderers: readonly ValueRenderer[], nullText: string): string[] {
+    const nulls = (this.nullRow ??= this.columns.map(() => nullText));
+    const positions = (this.slotPositions ??= new SlotPositions(this.columns)).of(columns);
+    const rendered = nulls.slice();
+    const slots = row.slots;
+    const values = row.values;
+    for (let i = 0; i < slots.length; i++) {
+      const index = positions[slots[i]!]!;
+      if (index < 0) continue;
+      const value = values[i];
+      rendered[index] = value === null || value === undefined ? nullText : renderers[index]!(value);
+    }
+    return rendered;
+  }
+
   /** Text after the last row. */
   protected abstract footer(): string;
   /** Renders one value of the column at `index` (used to find the failing column of a row). */

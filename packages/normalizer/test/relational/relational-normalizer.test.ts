@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { Schema, SchemaEvolver, SnakeCaseNamingConvention, type TableSchema } from "@dlt-ts/core";
+import { Schema, SchemaEvolver, SnakeCaseNamingConvention, slottedRowToObject, type TableSchema } from "@dlt-ts/core";
 import { FieldNameCollisionException, RelationalNormalizer, type Row, type RootTableOptions } from "@dlt-ts/normalizer";
 
 const fixtures = path.join(__dirname, "../../../../fixtures");
@@ -18,9 +18,9 @@ function normalize(items: Row[], table: string, options: Partial<RootTableOption
   const normalizer = new RelationalNormalizer(schema, naming, "1700000000.000001");
   const rows: Record<string, Row[]> = {};
   for (const item of items) {
-    normalizer.normalizeItem(item, table, { maxNesting: 1000, propagateRootKey: false, ...options }, (t, parent, row) => {
-      evolver.coerceRow(evolver.ensureTable(t, parent), row);
-      (rows[t] ??= []).push(row);
+    normalizer.normalizeItem(item, table, { maxNesting: 1000, propagateRootKey: false, ...options }, (t, parent, row, columns) => {
+      evolver.coerceSlottedRow(evolver.ensureTable(t, parent), columns, row);
+      (rows[t] ??= []).push(slottedRowToObject(columns, row));
     });
   }
   return { schema, rows };
