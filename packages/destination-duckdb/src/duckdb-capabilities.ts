@@ -1,12 +1,8 @@
-import { capabilities, type DestinationCapabilities } from "@dlt-ts/core";
+import { capabilities, quoteSqlString, type DestinationCapabilities } from "@dlt-ts/core";
 
 /** DuckDB identifiers: double quotes, `"` doubled. */
 export function escapeDuckdbIdentifier(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -19,7 +15,7 @@ function quote(text: string): string {
  */
 export function escapeDuckdbLiteral(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
-  if (typeof value === "string") return quote(value);
+  if (typeof value === "string") return quoteSqlString(value);
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : `'${String(value)}'`;
   if (typeof value === "bigint") return String(value);
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
@@ -29,7 +25,7 @@ export function escapeDuckdbLiteral(value: unknown): string {
     for (const byte of value) hex += `\\x${byte < 16 ? "0" : ""}${byte.toString(16).toUpperCase()}`;
     return `'${hex}'::BLOB`;
   }
-  return quote(JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  return quoteSqlString(JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
 }
 
 /**

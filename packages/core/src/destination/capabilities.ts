@@ -90,7 +90,12 @@ export function ansiEscapeLiteral(value: unknown): string {
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
   if (value instanceof Date) return `'${value.toISOString()}'`;
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  return `'${text.replace(/'/g, "''")}'`;
+  return quoteSqlString(text);
+}
+
+/** `'text'` with `'` doubled. Most strings hold no quote: checked first, as this runs for every value written. */
+export function quoteSqlString(text: string): string {
+  return text.indexOf("'") === -1 ? `'${text}'` : `'${text.replaceAll("'", "''")}'`;
 }
 
 export function defaultCapabilities(): DestinationCapabilities {

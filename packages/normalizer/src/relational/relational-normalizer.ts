@@ -1,5 +1,6 @@
-import { ColumnSlots, DltException, slottedValue, type NamingConvention, type Schema, type SlottedRow } from "@dlt-ts/core";
+import { ColumnSlots, DltException, type NamingConvention, type Schema, type SlottedRow } from "@dlt-ts/core";
 import { keyHashRowId, nestedRowId, randomDltId } from "./dlt-id.js";
+import { RowBuilder } from "./row-builder.js";
 
 export type Row = Record<string, unknown>;
 
@@ -57,6 +58,8 @@ export class RelationalNormalizer {
   private readonly nameSources = new Map<string, string>();
   /** Names more than one source path produces. */
   private readonly ambiguousNames = new Set<string>();
+  /** The row being flattened (rows are built one at a time: nested lists are walked after their parent row is emitted). */
+  private readonly builder = new RowBuilder();
 
   constructor(
     private readonly schema: Schema,
@@ -71,22 +74,24 @@ export class RelationalNormalizer {
 
   normalizeItem(item: Row, rootTable: string, options: RootTableOptions, emit: RowSink): void {
     const columns = this.tableColumns(rootTable);
-    const { row, lists } = this.flatten(rootTable, columns, item, options.maxNesting);
-    const given = slottedValue(columns.slots, row, C_DLT_ID);
-    const rowId = typeof given === "string" ? given : this.rootRowId(columns, row, options);
-    row.slots.push(columns.loadId, columns.dltId);
-    row.values.push(this.loadId, rowId);
-    emit(rootTable, undefined, row, columns.slots);
+    const builder = this.builder;
+    const lists = this.flatten(rootTable, columns, item, options.maxNesting);
+    const given = builder.valueOf(columns.dltId);
+    const rowId = typeof given === "string" ? given : this.rootRowId(columns, options);
+    builder.add(columns.loadId, this.loadId);
+    builder.add(columns.dltId, rowId);
+    emit(rootTable, undefined, builder.build(), columns.slots);
     const rootId = options.propagateRootKey ? rowId : undefined;
     for (const [path, list] of lists) {
       this.normalizeList(list, rootTable, path, rowId, rootId, options.maxNesting - 1, emit);
     }
   }
 
-  private rootRowId(columns: TableColumns, row: SlottedRow, options: RootTableOptions): string {
+  /** A root row's `_dlt_id`: random, or from its primary key (upsert). Reads the row being built. */
+  private rootRowId(columns: TableColumns, options: RootTableOptions): string {
     if (!options.rowIdFromKey?.length) return randomDltId();
     const key: Record<string, unknown> = {};
-    for (const name of options.rowIdFromKey) key[name] = slottedValue(columns.slots, row, name);
+    for (const name of options.rowIdFromKey) key[name] = this.builder.valueOf(columns.slots.find(name));
     return keyHashRowId(key, options.rowIdFromKey);
   }
 
@@ -101,26 +106,24 @@ export class RelationalNormalizer {
   ): void {
     const table = this.childTableName(parentTable, field);
     const columns = this.tableColumns(table);
+    const builder = this.builder;
     for (let index = 0; index < list.length; index++) {
       const element = list[index];
-      let flat: Flattened;
+      let lists: NestedLists = NO_LISTS;
       if (isPlainObject(element)) {
-        flat = this.flatten(table, columns, element, level);
+        lists = this.flatten(table, columns, element, level);
       } else if (Array.isArray(element)) {
         // A list in a list gets an intermediary row whose `list` field nests the inner list.
-        flat = this.flatten(table, columns, { list: element }, level - 1);
+        lists = this.flatten(table, columns, { list: element }, level - 1);
       } else {
-        flat = { row: { slots: [columns.value], values: [element] }, lists: [] };
+        builder.add(columns.value, element);
       }
-      const { row, lists } = flat;
-      if (rootId !== undefined) {
-        row.slots.push(columns.rootId);
-        row.values.push(rootId);
-      }
+      if (rootId !== undefined) builder.add(columns.rootId, rootId);
       const rowId = nestedRowId(parentRowId, table, index);
-      row.slots.push(columns.parentId, columns.listIdx, columns.dltId);
-      row.values.push(parentRowId, index, rowId);
-      emit(table, parentTable, row, columns.slots);
+      builder.add(columns.parentId, parentRowId);
+      builder.add(columns.listIdx, index);
+      builder.add(columns.dltId, rowId);
+      emit(table, parentTable, builder.build(), columns.slots);
       for (const [path, nested] of lists) this.normalizeList(nested, table, path, rowId, rootId, level - 1, emit);
     }
   }
@@ -129,10 +132,9 @@ export class RelationalNormalizer {
    * Flattens one object. Like dlt, nested objects are expanded after the
    * fields of the level holding them (a stack), which fixes column order.
    */
-  private flatten(table: string, columns: TableColumns, item: Row, level: number): Flattened {
-    const slots: number[] = [];
-    const values: unknown[] = [];
-    const lists: Array<[string, unknown[]]> = [];
+  private flatten(table: string, columns: TableColumns, item: Row, level: number): NestedLists {
+    const builder = this.builder;
+    const lists: NestedLists = [];
     const stack: Array<[Row, number, string]> = [[item, level, ""]];
     const schemaColumns = this.schema.tables[table]?.columns;
     const names = columns.slots.names;
@@ -153,14 +155,13 @@ export class RelationalNormalizer {
             continue;
           }
         }
-        if (ambiguous.size > 0 && ambiguous.has(slot) && slots.includes(slot)) {
+        if (ambiguous.size > 0 && ambiguous.has(slot) && builder.includes(slot)) {
           this.collision(table, current, key, prefix, names[slot]!);
         }
-        slots.push(slot);
-        values.push(value);
+        builder.add(slot, value);
       }
     }
-    return { row: { slots, values }, lists };
+    return lists;
   }
 
   private prefixSlots(columns: TableColumns, prefix: string): Map<string, number> {
@@ -220,10 +221,9 @@ export class RelationalNormalizer {
   }
 }
 
-interface Flattened {
-  row: SlottedRow;
-  lists: Array<[string, unknown[]]>;
-}
+/** Lists met while flattening an object, by column name: they become nested tables. */
+type NestedLists = Array<[string, unknown[]]>;
+const NO_LISTS: NestedLists = [];
 
 /** Per table: its column slots and the slot of each (prefix, key) met so far. */
 class TableColumns {

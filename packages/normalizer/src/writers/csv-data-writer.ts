@@ -52,7 +52,7 @@ export class CsvDataWriter extends TextDataWriterBase {
   }
 
   protected override renderSlottedRow(columns: ColumnSlots, row: SlottedRow): string {
-    return `${this.renderSlottedColumns(columns, row, this.renderers, "").join(",")}\n`;
+    return `${this.joinSlottedFields(columns, row, this.renderers, "")}\n`;
   }
 
   protected footer(): string {

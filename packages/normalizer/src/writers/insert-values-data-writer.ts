@@ -66,7 +66,7 @@ export class InsertValuesDataWriter extends TextDataWriterBase {
   }
 
   protected override renderSlottedRow(columns: ColumnSlots, row: SlottedRow): string {
-    return `(${this.renderSlottedColumns(columns, row, this.renderers, "NULL").join(",")})`;
+    return `(${this.joinSlottedFields(columns, row, this.renderers, "NULL")})`;
   }
 
   protected footer(): string {

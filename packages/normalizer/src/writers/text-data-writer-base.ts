@@ -2,7 +2,7 @@ import type { Writable } from "node:stream";
 import { slottedRowToObject, type ColumnSchema, type ColumnSlots, type LoaderFileFormat, type SlottedRow } from "@dlt-ts/core";
 import { ChunkedOutput } from "./chunked-output.js";
 import { isSlottedRows, type DataRow, type RowBatch } from "./data-row.js";
-import { SlotPositions } from "./slot-positions.js";
+import { SparseFieldJoiner } from "./sparse-field-joiner.js";
 import type { DataWriter, DataWriterOptions } from "./data-writer.js";
 import { ValueConversionError } from "./value-conversion-error.js";
 import { InvalidDataValueException } from "./writer-exceptions.js";
@@ -21,8 +21,7 @@ export abstract class TextDataWriterBase implements DataWriter {
   private _columns: readonly ColumnSchema[];
   protected readonly tableName: string;
   private readonly output: ChunkedOutput;
-  private nullRow: string[] | undefined;
-  private slotPositions: SlotPositions | undefined;
+  private joiner: SparseFieldJoiner | undefined;
 
   constructor(stream: Writable, options: DataWriterOptions) {
     this._columns = options.columns;
@@ -63,8 +62,7 @@ export abstract class TextDataWriterBase implements DataWriter {
   /** For formats that take new columns mid-file: drops what was derived from the old ones. */
   protected setColumns(columns: readonly ColumnSchema[]): void {
     this._columns = columns;
-    this.nullRow = undefined;
-    this.slotPositions = undefined;
+    this.joiner = undefined;
   }
 
   async close(): Promise<void> {
@@ -100,23 +98,11 @@ export abstract class TextDataWriterBase implements DataWriter {
   }
 
   /**
-   * {@link renderColumns} of a slotted row. Wide tables are sparse: only the
-   * row's own values are rendered into a copy of an all-null row, and one
-   * array joined once by the caller avoids a string per column.
+   * A slotted row's fields joined by commas, `nullText` where the row has no
+   * value: only the row's own values are rendered (see {@link SparseFieldJoiner}).
    */
-  protected renderSlottedColumns(columns: ColumnSlots, row: SlottedRow, renderers: readonly ValueRenderer[], nullText: string): string[] {
-    const nulls = (this.nullRow ??= this.columns.map(() => nullText));
-    const positions = (this.slotPositions ??= new SlotPositions(this.columns)).of(columns);
-    const rendered = nulls.slice();
-    const slots = row.slots;
-    const values = row.values;
-    for (let i = 0; i < slots.length; i++) {
-      const index = positions[slots[i]!]!;
-      if (index < 0) continue;
-      const value = values[i];
-      rendered[index] = value === null || value === undefined ? nullText : renderers[index]!(value);
-    }
-    return rendered;
+  protected joinSlottedFields(columns: ColumnSlots, row: SlottedRow, renderers: readonly ValueRenderer[], nullText: string): string {
+    return (this.joiner ??= new SparseFieldJoiner(this.columns, nullText)).join(columns, row, renderers);
   }
 
   /** Text after the last row. */
