@@ -6,7 +6,7 @@ import type { ColumnSchema, TableSchema } from "./schema-types.js";
 import type { Schema } from "./schema.js";
 import { coerceValue, NOT_COERCIBLE } from "./coercion.js";
 import { inferDataType } from "./type-inference.js";
-import { parseIsoTimestamp } from "./iso-timestamp.js";
+import { isCanonicalUtcTimestamp, parseIsoTimestamp } from "./iso-timestamp.js";
 
 export type Row = Record<string, unknown>;
 
@@ -131,19 +131,22 @@ export class SchemaEvolver {
    * value gives no type (it stays as it is and creates no column).
    */
   private place(table: TableSchema, name: string, column: ColumnSchema | undefined, value: unknown): boolean {
-    // A detected ISO string becomes a Date, so every writer sees one timestamp representation.
+    // A detected ISO string is stored as a Date, or as itself when already canonical UTC.
     const timestamp = this.detectTimestamps && typeof value === "string" ? parseIsoTimestamp(value) : undefined;
     const valueType = timestamp ? "timestamp" : inferDataType(value, NO_DETECTIONS);
     if (valueType === undefined) return false;
     const typed = timestamp ?? value;
+    // What a column of the value's own type stores: canonical UTC strings stay strings (see fitsAsIs).
+    const stored = timestamp !== undefined && isCanonicalUtcTimestamp(value as string) ? value : typed;
     this.placed.name = name;
-    this.placed.value = typed;
+    this.placed.value = stored;
     if (column?.dataType === valueType) return true;
     if (column?.dataType === undefined) {
       const defaults = this.columnDefaults[name];
       this.addColumn(table, { ...defaults, ...column, name, dataType: valueType, nullable: column?.nullable ?? defaults?.nullable ?? true });
       return true;
     }
+    // Conversions to other types start from the Date.
     const coerced = coerceValue(column.dataType, valueType, typed);
     if (coerced !== NOT_COERCIBLE) {
       this.placed.value = coerced;
@@ -152,6 +155,7 @@ export class SchemaEvolver {
     if (this.canPromoteToDouble(table, name, column.dataType, valueType)) {
       column.dataType = "double";
       this.recordColumn(table, column);
+      this.placed.value = typed;
       return true;
     }
     const variant = this.naming.shortenFragments(name, `v_${valueType}`);
@@ -214,12 +218,13 @@ export class SchemaEvolver {
 /**
  * The common case, checked before any inference: a value that already has
  * its column's type. Any string fits a text column (an ISO string in a text
- * column stays text), so detection never runs for known text columns.
+ * column stays text), so detection never runs for known text columns; a
+ * canonical UTC string fits a timestamp column as it is.
  */
 function fitsAsIs(dataType: DataType | undefined, value: unknown): boolean {
   switch (typeof value) {
     case "string":
-      return dataType === "text";
+      return dataType === "text" || (dataType === "timestamp" && isCanonicalUtcTimestamp(value));
     case "number":
       return dataType === "double" || (dataType === "bigint" && Number.isInteger(value));
     case "boolean":

@@ -1,4 +1,4 @@
-import { Schema, SchemaEvolver, SnakeCaseNamingConvention } from "@dlt-ts/core";
+import { isCanonicalUtcTimestamp, Schema, SchemaEvolver, SnakeCaseNamingConvention } from "@dlt-ts/core";
 
 function evolver(schema = new Schema("s")): SchemaEvolver {
   return new SchemaEvolver(schema, new SnakeCaseNamingConvention());
@@ -90,13 +90,55 @@ describe("SchemaEvolver", () => {
 });
 
 describe("SchemaEvolver with ISO timestamps", () => {
-  it("keeps ISO strings in an existing text column and stores Dates in timestamp variants", () => {
+  it("keeps ISO strings in an existing text column and sends them to timestamp variants of other columns", () => {
     const e = new SchemaEvolver(new Schema("s"), new SnakeCaseNamingConvention());
     const table = e.ensureTable("items");
     e.coerceRow(table, { label: "x", n: 1 });
     expect(e.coerceRow(table, { label: "2022-01-27T08:07:08Z" })).toEqual({ label: "2022-01-27T08:07:08Z" });
     const row = e.coerceRow(table, { n: "2022-01-27T08:07:08Z" });
-    expect(row.n__v_timestamp).toEqual(new Date("2022-01-27T08:07:08Z"));
+    expect(row.n__v_timestamp).toBe("2022-01-27T08:07:08Z");
     expect(table.columns.n__v_timestamp).toMatchObject({ dataType: "timestamp", variant: true });
+  });
+
+  it("stores canonical UTC strings as sent and other ISO forms as Dates", () => {
+    const e = new SchemaEvolver(new Schema("s"), new SnakeCaseNamingConvention());
+    const table = e.ensureTable("items");
+    expect(e.coerceRow(table, { at: "2022-01-27T08:07:08.123456Z" })).toEqual({ at: "2022-01-27T08:07:08.123456Z" });
+    expect(table.columns.at!.dataType).toBe("timestamp");
+    expect(e.coerceRow(table, { at: "2022-01-27T10:07:08+02:00" })).toEqual({ at: new Date("2022-01-27T08:07:08Z") });
+    expect(e.coerceRow(table, { at: "2022-01-27 08:07:08" })).toEqual({ at: new Date("2022-01-27T08:07:08Z") });
+    // Not a calendar date: never kept as a timestamp.
+    const bad = e.coerceRow(table, { at: "2022-02-30T08:07:08Z" });
+    expect(bad.at).toBeUndefined();
+    expect(bad.at__v_text).toBe("2022-02-30T08:07:08Z");
+  });
+
+  it("converts a canonical timestamp string for a date column from the instant", () => {
+    const e = new SchemaEvolver(new Schema("s"), new SnakeCaseNamingConvention());
+    const table = e.ensureTable("items");
+    e.applyColumnHints(table, { day: { dataType: "date" } });
+    expect(e.coerceRow(table, { day: "2022-01-27T08:07:08Z" })).toEqual({ day: "2022-01-27" });
+  });
+});
+
+describe("isCanonicalUtcTimestamp", () => {
+  it.each([
+    ["2022-01-27T08:07:08Z", true],
+    ["2022-01-27T08:07:08.1Z", true],
+    ["2022-01-27T08:07:08.123456Z", true],
+    ["2024-02-29T23:59:59Z", true],
+    ["2022-01-27T08:07:08.1234567Z", false],
+    ["2022-01-27T08:07:08.Z", false],
+    ["2023-02-29T00:00:00Z", false],
+    ["2100-02-29T00:00:00Z", false],
+    ["2022-13-01T00:00:00Z", false],
+    ["2022-04-31T00:00:00Z", false],
+    ["2022-01-27T24:00:00Z", false],
+    ["2022-01-27T08:60:00Z", false],
+    ["2022-01-27T08:07:08+00:00", false],
+    ["2022-01-27 08:07:08Z", false],
+    ["2022-01-27T08:07:0xZ", false],
+  ])("%s → %s", (text, expected) => {
+    expect(isCanonicalUtcTimestamp(text)).toBe(expected);
   });
 });

@@ -48,7 +48,7 @@ describe("dlt-ts init", () => {
     const env = { HOME: project };
     const run = await runNode(path.join(project, "demo_pipeline.ts"), [], { cwd: project, env });
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('items: 2 item(s) [{"id":1,"name":"first","tags":["a","b"],"createdAt":"2024-01-01T00:00:00.000Z"}');
+    expect(run.stdout).toContain('items: 2 item(s) [{"id":1,"name":"first","tags":["a","b"],"createdAt":"2024-01-01T00:00:00Z"}');
     expect(run.stdout).toMatch(/\nLoad package \S+ is LOADED and contains no failed jobs\n$/);
     const [info, again, forced] = await Promise.all([
       dltTs(["pipeline", "demo_pipeline", "info"], { cwd: project, env }),

@@ -13,8 +13,9 @@ const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit, and 4 per character. */
 const MAX_UTF8_BYTES_PER_UNIT = 3;
+const MAX_UTF8_BYTES_PER_CHAR = 4;
 
 /**
  * Gathers text (or bytes) and hands it to a Node writable stream in chunks of
@@ -55,18 +56,22 @@ export class ChunkedOutput {
   /** Gathers text; call {@link flushIfFull} after a batch. */
   append(text: string): void {
     const room = this.chunk.length - this.used;
-    if (text.length * MAX_UTF8_BYTES_PER_UNIT > room) {
-      // Exact size only when the worst case does not fit: it costs a pass over the text.
-      const bytes = Buffer.byteLength(text, "utf8");
-      if (bytes > room) {
-        this.sealChunk();
-        if (bytes > this.chunk.length) {
-          this.queue(Buffer.from(text, "utf8"));
-          return;
-        }
-      }
+    if (text.length * MAX_UTF8_BYTES_PER_UNIT <= room) {
+      this.used += this.chunk.write(text, this.used, "utf8");
+      return;
     }
-    this.used += this.chunk.write(text, this.used, "utf8");
+    // Near the end of the chunk: write optimistically. Buffer#write stops at the
+    // last whole character that fits, so it wrote everything unless it came
+    // within one character of the end; only then is the exact size worth a pass.
+    const written = this.chunk.write(text, this.used, "utf8");
+    if (this.used + written <= this.chunk.length - MAX_UTF8_BYTES_PER_CHAR || written === Buffer.byteLength(text, "utf8")) {
+      this.used += written;
+      return;
+    }
+    // It did not fit: the partial bytes past `used` are dropped with the rest of the chunk.
+    this.sealChunk();
+    if (text.length * MAX_UTF8_BYTES_PER_UNIT <= this.chunk.length) this.used = this.chunk.write(text, 0, "utf8");
+    else this.queue(Buffer.from(text, "utf8"));
   }
 
   /** Hands the gathered chunks to the stream once a chunk is full. */

@@ -1,3 +1,4 @@
+import { isCanonicalUtcTimestamp } from "@dlt-ts/core";
 import { ValueConversionError } from "./value-conversion-error.js";
 
 /**
@@ -23,7 +24,7 @@ const ISO_TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
  */
 export function toEpochMicros(value: unknown): bigint {
   if (value instanceof Date) return BigInt(validDateMillis(value)) * MICROS_PER_MS;
-  if (typeof value === "string") return parseTimestampMicros(value);
+  if (typeof value === "string") return isCanonicalUtcTimestamp(value) ? canonicalMicros(value) : parseTimestampMicros(value);
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new ValueConversionError("a timestamp must be finite");
     return BigInt(Math.round(value * 1_000_000));
@@ -35,13 +36,16 @@ export function toEpochMicros(value: unknown): bigint {
 /**
  * ISO-8601 text in UTC with a `Z` offset: `2024-05-01T10:20:30.123Z`, with
  * 6 fractional digits when the value has sub-millisecond precision
- * (`…30.123456Z`). Every SQL destination and COPY parser accepts this form.
+ * (`…30.123456Z`). A string already in that canonical form
+ * (`2024-05-01T10:20:30Z`, 0–6 fraction digits) is returned as it is. Every
+ * SQL destination and COPY parser accepts these forms.
  */
 export function formatTimestamp(value: unknown): string {
   if (value instanceof Date) {
     validDateMillis(value);
     return value.toISOString();
   }
+  if (typeof value === "string" && isCanonicalUtcTimestamp(value)) return value;
   return formatEpochMicros(toEpochMicros(value));
 }
 
@@ -99,6 +103,12 @@ export function formatTime(value: unknown): string {
   }
   const micros = toTimeMicros(value);
   return new Date(Number(micros / MICROS_PER_MS)).toISOString().slice(11, 23);
+}
+
+/** Microseconds of a string {@link isCanonicalUtcTimestamp} accepted: `YYYY-MM-DDTHH:MM:SS[.f…]Z`. */
+function canonicalMicros(text: string): bigint {
+  const wholeSeconds = Date.parse(`${text.slice(0, 19)}Z`);
+  return BigInt(wholeSeconds) * MICROS_PER_MS + fractionMicros(text.slice(20, -1));
 }
 
 function parseTimestampMicros(text: string): bigint {

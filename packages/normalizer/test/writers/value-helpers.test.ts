@@ -19,6 +19,16 @@ describe("timestamps", () => {
     expect(formatTimestamp("1969-12-31T23:59:59.999999Z")).toBe("1969-12-31T23:59:59.999999Z");
   });
 
+  it("keeps canonical UTC strings as written and reads the same instant from them as from other forms", () => {
+    expect(formatTimestamp("2024-05-01T10:20:30Z")).toBe("2024-05-01T10:20:30Z");
+    expect(formatTimestamp("2024-05-01T10:20:30.5Z")).toBe("2024-05-01T10:20:30.5Z");
+    expect(toEpochMicros("2024-05-01T10:20:30.123456Z")).toBe(toEpochMicros("2024-05-01T12:20:30.123456+02:00"));
+    expect(toEpochMicros("1969-12-31T23:59:59.5Z")).toBe(-500_000n);
+    expect(toEpochMicros("0001-01-01T00:00:00Z")).toBe(toEpochMicros(new Date("0001-01-01T00:00:00Z")));
+    // Canonical in form, but not a calendar date: still an error.
+    expect(() => formatTimestamp("2023-02-29T00:00:00Z")).toThrow(new ValueConversionError("not a valid calendar date"));
+  });
+
   it("reads zone-less strings as UTC and numbers as epoch seconds", () => {
     expect(toEpochMicros("1970-01-01T00:00:01.5")).toBe(1_500_000n);
     expect(toEpochMicros(1.5)).toBe(1_500_000n);
