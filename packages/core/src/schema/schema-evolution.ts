@@ -33,6 +33,8 @@ export class SchemaEvolver {
   private readonly detectTimestamps: boolean;
   /** Columns whose type the user gave as a hint: never widened. */
   private readonly userTyped = new Set<string>();
+  /** Grows whenever a column is added or changed: lets writers skip re-reading unchanged tables. */
+  revision = 0;
   /** Where {@link place} put the last value: one reused object, as it runs for every value that does not fit as is. */
   private readonly placed: { name: string; value: unknown } = { name: "", value: undefined };
   private slotColumns = new WeakMap<ColumnSlots, { table: TableSchema; columns: (ColumnSchema | undefined)[] }>();
@@ -193,6 +195,7 @@ export class SchemaEvolver {
   }
 
   private recordColumn(table: TableSchema, column: ColumnSchema): void {
+    this.revision++;
     const update = (this.updates[table.name] ??= {
       name: table.name,
       columns: {},
@@ -212,6 +215,7 @@ export class SchemaEvolver {
       if (merged.dataType) this.recordColumn(table, merged);
     }
     this.slotColumns = new WeakMap();
+    this.revision++;
   }
 }
 

@@ -1,4 +1,4 @@
-import { isCanonicalUtcTimestamp, Schema, SchemaEvolver, SnakeCaseNamingConvention } from "@dlt-ts/core";
+import { ColumnSlots, isCanonicalUtcTimestamp, Schema, SchemaEvolver, slottedRowToObject, SnakeCaseNamingConvention } from "@dlt-ts/core";
 
 function evolver(schema = new Schema("s")): SchemaEvolver {
   return new SchemaEvolver(schema, new SnakeCaseNamingConvention());
@@ -140,5 +140,27 @@ describe("isCanonicalUtcTimestamp", () => {
     ["2022-01-27T08:07:0xZ", false],
   ])("%s → %s", (text, expected) => {
     expect(isCanonicalUtcTimestamp(text)).toBe(expected);
+  });
+});
+
+describe("SchemaEvolver.coerceSlottedRow", () => {
+  it("follows coerceRow's rules on slot/value arrays, moving variants to their own slot", () => {
+    const e = new SchemaEvolver(new Schema("s"), new SnakeCaseNamingConvention());
+    const table = e.ensureTable("items");
+    const columns = new ColumnSlots();
+    const [id, n, at] = [columns.slotOf("id"), columns.slotOf("n"), columns.slotOf("at")];
+    const first = { slots: [id, n, at], values: [1, 5, "2022-01-27T10:07:08+02:00"] };
+    e.coerceSlottedRow(table, columns, first);
+    expect(first.values).toEqual([1, 5, new Date("2022-01-27T08:07:08Z")]);
+    expect(table.columns.n!.dataType).toBe("bigint");
+
+    const second = { slots: [n, id], values: ["five", "2"] };
+    const revision = e.revision;
+    e.coerceSlottedRow(table, columns, second);
+    expect(slottedRowToObject(columns, second)).toEqual({ n__v_text: "five", id: 2 });
+    expect(table.columns.n__v_text).toMatchObject({ dataType: "text", variant: true });
+    expect(e.revision).toBeGreaterThan(revision);
+    // The same row through the object API gives the same values.
+    expect(e.coerceRow(table, { n: "five", id: "2" })).toEqual({ n: undefined, n__v_text: "five", id: 2 });
   });
 });

@@ -39,14 +39,25 @@ export function encodeTypedJson(item: unknown): string {
 function hasTypedValues(value: unknown, depth: number): boolean {
   if (typeof value === "bigint") return true;
   if (value === null || typeof value !== "object") return false;
-  if (value instanceof Date || value instanceof Uint8Array || depth > 64) return true;
-  if (Array.isArray(value)) {
-    for (const element of value) if (hasTypedValues(element, depth + 1)) return true;
+  return hasTypedMembers(value, depth);
+}
+
+/** The walk behind {@link hasTypedValues}: primitives are checked in the loop, only objects recurse (a call per value would cost more than the check). */
+function hasTypedMembers(object: object, depth: number): boolean {
+  if (object instanceof Date || object instanceof Uint8Array || depth > 64) return true;
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i++) {
+      const element: unknown = object[i];
+      if (typeof element === "object" ? element !== null && hasTypedMembers(element, depth + 1) : typeof element === "bigint") return true;
+    }
     return false;
   }
   // toJSON (other than Date's) changes what is written: let the replacer path see it.
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return true;
-  for (const key in value) if (hasTypedValues((value as Record<string, unknown>)[key], depth + 1)) return true;
+  if (typeof (object as { toJSON?: unknown }).toJSON === "function") return true;
+  for (const key in object) {
+    const member = (object as Record<string, unknown>)[key];
+    if (typeof member === "object" ? member !== null && hasTypedMembers(member, depth + 1) : typeof member === "bigint") return true;
+  }
   return false;
 }
 

@@ -4,7 +4,7 @@ import { HINTS_FILE, type ExtractedPackageInfo } from "../extract/extractor.js";
 import { decodeTypedJson } from "../extract/typed-json.js";
 import type { SchemaStore } from "../pipeline/schema-store.js";
 import { PackageNormalizer, type NormalizeInfo, type NormalizeOptions } from "./package-normalizer.js";
-import { readLines } from "./read-lines.js";
+import { readLineBatches } from "./read-lines.js";
 
 export type { NormalizeInfo, NormalizeOptions } from "./package-normalizer.js";
 
@@ -29,9 +29,11 @@ export class NormalizeStage {
       for (const fileName of await this.extracted.listJobs(loadId, "new_jobs")) {
         const rootTable = parseJobFileName(fileName).table;
         let rows = 0;
-        for await (const line of readLines(this.extracted.jobPath(loadId, "new_jobs", fileName))) {
-          await writer.add(rootTable, decodeTypedJson(line) as Row);
-          if (++rows % 1000 === 0) this.onRows?.(1000);
+        for await (const lines of readLineBatches(this.extracted.jobPath(loadId, "new_jobs", fileName))) {
+          for (const line of lines) {
+            await writer.add(rootTable, decodeTypedJson(line) as Row);
+            if (++rows % 1000 === 0) this.onRows?.(1000);
+          }
         }
         this.onRows?.(rows % 1000);
       }

@@ -108,6 +108,7 @@ export class PackageNormalizer {
       formatOf: (table) => fileFormat(info.tables[schema.rootTableOf(table).name], options),
       fileMaxItems: options.fileMaxItems,
       fileMaxBytes: options.fileMaxBytes ?? options.capabilities.recommendedFileSize,
+      columnsRevision: () => evolver.revision,
     });
     return new PackageNormalizer(loadId, info, schema, evolver, buffers, normalized, schemas, options, startedAt);
   }

@@ -3,21 +3,26 @@ import { createReadStream } from "node:fs";
 const NEWLINE = 0x0a;
 
 /**
- * Yields the lines of a file without loading it whole. Splits raw bytes and
- * decodes each line alone: a newline byte never occurs inside a UTF-8
- * sequence, and decoding line by line avoids building then slicing big strings.
+ * Yields the non-empty lines of a file, a batch per chunk read, without
+ * loading the file whole. Splits raw bytes and decodes each line alone: a
+ * newline byte never occurs inside a UTF-8 sequence, and a line decoded
+ * alone stays a one-byte string (faster to parse) unless it holds a
+ * character beyond Latin-1 itself, which decoding the whole chunk at once
+ * would not keep.
  */
-export async function* readLines(filePath: string): AsyncGenerator<string> {
+export async function* readLineBatches(filePath: string): AsyncGenerator<string[]> {
   let rest: Buffer | undefined;
   for await (const chunk of createReadStream(filePath, { highWaterMark: 1024 * 1024 })) {
     const bytes: Buffer = rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    const lines: string[] = [];
     let start = 0;
     let end: number;
     while ((end = bytes.indexOf(NEWLINE, start)) !== -1) {
-      if (end > start) yield bytes.toString("utf8", start, end);
+      if (end > start) lines.push(bytes.toString("utf8", start, end));
       start = end + 1;
     }
     rest = start < bytes.length ? bytes.subarray(start) : undefined;
+    if (lines.length > 0) yield lines;
   }
-  if (rest && rest.length > 0) yield rest.toString("utf8");
+  if (rest && rest.length > 0) yield [rest.toString("utf8")];
 }

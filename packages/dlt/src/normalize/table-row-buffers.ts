@@ -10,6 +10,8 @@ export interface TableRowBuffersOptions {
   formatOf: (table: string) => LoaderFileFormat;
   fileMaxItems?: number;
   fileMaxBytes?: number;
+  /** Grows whenever any table's columns change (see SchemaEvolver.revision). */
+  columnsRevision?: () => number;
 }
 
 /** Buffers normalized rows per table and hands them to one writer pool per file format. */
@@ -58,7 +60,7 @@ export class TableRowBuffers {
     if (buffer.rows.length === 0) return;
     const { rows, columns } = buffer;
     buffer.rows = [];
-    await this.pool(this.options.formatOf(name)).write(name, buffer.table, { columns, rows });
+    await this.pool(this.options.formatOf(name)).write(name, buffer.table, { columns, rows }, this.options.columnsRevision?.());
   }
 
   private pool(format: LoaderFileFormat): BufferedDataWriterPool {

@@ -51,6 +51,15 @@ describe("typed JSON lines", () => {
     expect(decodeTypedJson(encodeTypedJson(item))).toEqual(item);
   });
 
+  it.each([
+    ["a bigint deep in lists", { a: [{ b: [1, 2n] }] }],
+    ["binary deep in an object", { a: { b: [new Uint8Array([1])] } }],
+    ["a Date in a list of lists", { a: [[null, new Date(0)]] }],
+    ["a bigint in a root list", [0, -5n]],
+  ])("finds %s", (_name, item) => {
+    expect(decodeTypedJson(encodeTypedJson(item))).toEqual(item);
+  });
+
   it("writes plain JSON when nothing needs a tag", () => {
     const item = { a: 1, b: ["x", { c: null }] };
     expect(encodeTypedJson(item)).toBe(JSON.stringify(item));

@@ -96,6 +96,8 @@ export class BufferedDataWriterPool {
   private readonly fileMaxBytes: number;
   private state: "open" | "busy" | "failed" | "closed" = "open";
   private directoryReady = false;
+  /** Column-list signature per table, by the caller's columns revision. */
+  private readonly signatures = new Map<string, { table: TableSchema; revision: number; signature: string }>();
 
   constructor(private readonly options: BufferedDataWriterPoolOptions) {
     this.fileMaxItems = positive("fileMaxItems", options.fileMaxItems ?? DEFAULT_FILE_MAX_ITEMS);
@@ -111,11 +113,15 @@ export class BufferedDataWriterPool {
    * Appends rows of one table. `table` is its current schema: the columns
    * with a data type, in order, are the columns of the file (values of other
    * keys are not written by csv, insert_values and parquet).
+   *
+   * `columnsRevision`, when given, must change whenever the table's columns
+   * (names, order or types) change: the column list of a wide table is then
+   * worked out again only when it changed, not on every call.
    */
-  async write(tableName: string, table: TableSchema, rows: RowBatch): Promise<void> {
+  async write(tableName: string, table: TableSchema, rows: RowBatch, columnsRevision?: number): Promise<void> {
     this.enter();
     try {
-      if (batchLength(rows) > 0) await this.writeRows(tableName, table, rows);
+      if (batchLength(rows) > 0) await this.writeRows(tableName, table, rows, columnsRevision);
       this.state = "open";
     } catch (error) {
       this.state = "failed";
@@ -153,12 +159,12 @@ export class BufferedDataWriterPool {
     tableName: string,
     table: TableSchema,
     rows: RowBatch,
+    columnsRevision: number | undefined,
   ): Promise<void> {
-    const columns = typedColumns(Object.values(table.columns));
-    const signature = columnsSignature(columns);
+    const signature = this.signatureOf(tableName, table, columnsRevision);
     let file = this.open.get(tableName);
     if (file && file.signature !== signature) {
-      if (file.writer.tryUpdateColumns(columns)) {
+      if (file.writer.tryUpdateColumns(typedColumns(Object.values(table.columns)))) {
         file.signature = signature;
       } else {
         await this.finish(file);
@@ -178,6 +184,14 @@ export class BufferedDataWriterPool {
         file = undefined;
       }
     }
+  }
+
+  private signatureOf(tableName: string, table: TableSchema, revision: number | undefined): string {
+    const known = this.signatures.get(tableName);
+    if (revision !== undefined && known?.revision === revision && known.table === table) return known.signature;
+    const signature = columnsSignature(typedColumns(Object.values(table.columns)));
+    if (revision !== undefined) this.signatures.set(tableName, { table, revision, signature });
+    return signature;
   }
 
   private async openFile(tableName: string, table: TableSchema, signature: string): Promise<OpenFile> {

@@ -9,7 +9,7 @@ import {
   type LoaderFileFormat,
   type TableSchema,
 } from "@dlt-ts/core";
-import { createDataWriter, typedColumns, type DataRow, type DataWriter, type DataWriterOptions } from "@dlt-ts/normalizer";
+import { createDataWriter, typedColumns, type DataRow, type DataWriter, type DataWriterOptions, type RowBatch } from "@dlt-ts/normalizer";
 
 export type ColumnSpec = DataType | Omit<ColumnSchema, "name">;
 
@@ -35,7 +35,7 @@ export async function writeWith(
   dir: string,
   format: LoaderFileFormat,
   schema: TableSchema,
-  batches: DataRow[][],
+  batches: RowBatch[],
   options: Partial<DataWriterOptions> = {},
 ): Promise<Buffer> {
   const filePath = path.join(dir, `out-${fileCounter++}.${format}`);
