@@ -12,19 +12,21 @@ type FusedExtract = { extractNormalized(data: unknown, options: RunOptions): Pro
 
 /**
  * One case, in its own process so peak RSS belongs to it alone. Measures
- * extract() and normalize() called one by one (files between them), and the
- * fused pass run() uses.
+ * the pass run() makes (items normalized as they are extracted) and
+ * extract() then normalize() called one by one (typed JSON lines between
+ * them, as dlt's stages).
  */
 export async function normalizeCase(count: number, format: Format): Promise<string> {
   // Warm up on a few records so module loading and JIT do not count as throughput.
-  await staged(200, format);
-  await fused(200, format);
-  const { extractMs, normalizeMs } = await staged(count, format);
+  await staged(1000, format);
+  await fused(1000, format);
   const fusedMs = await fused(count, format);
+  const { extractMs, normalizeMs } = await staged(count, format);
   return (
-    `normalize ${format.padEnd(13)} N=${String(count).padStart(6)}  extract ${perSecond(count, extractMs)} rec/s  ` +
-    `normalize ${perSecond(count, normalizeMs)} rec/s  extract+normalize ${perSecond(count, extractMs + normalizeMs)} rec/s  ` +
-    `run() extract+normalize ${perSecond(count, fusedMs)} rec/s  peak RSS ${peakRssMb()} MB`
+    `normalize ${format.padEnd(13)} N=${String(count).padStart(6)}  ` +
+    `run() extract+normalize ${perSecond(count, fusedMs)} rec/s | ` +
+    `extract() then normalize(): extract ${perSecond(count, extractMs)} rec/s, normalize ${perSecond(count, normalizeMs)} rec/s, ` +
+    `together ${perSecond(count, extractMs + normalizeMs)} rec/s | peak RSS ${peakRssMb()} MB`
   );
 }
 
