@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { ColumnSchema, SlottedRow } from "@dlt-ts/core";
+import type { ColumnSchema, ColumnSlots, SlottedRow } from "@dlt-ts/core";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { ChunkedOutput } from "./chunked-output.js";
 import { slottedRowToObject } from "@dlt-ts/core";
@@ -12,14 +12,17 @@ import { InvalidDataValueException, NoColumnsToWriteException } from "./writer-e
 
 /** Default rows per row group: bounds memory per open file to one group of converted values. */
 export const DEFAULT_PARQUET_ROW_GROUP_SIZE = 10_000;
+/** Rows of room the pending columns start with. */
+const INITIAL_CAPACITY = 256;
 
 /**
  * parquet through hyparquet-writer's incremental `ParquetWriter`: rows are
  * converted into column arrays (types in {@link parquetColumnPlan}) and every
  * `parquetRowGroupSize` rows become one row group, encoded and handed to the
  * stream at once. So memory holds at most one row group, however large the
- * file grows; the footer is written at close. SNAPPY compression, column
- * statistics on (hyparquet-writer's defaults).
+ * file grows; the footer is written at close. SNAPPY compression and no
+ * column statistics: job files are read once by a loader, never queried, and
+ * the min/max of every column of every row group cost a fifth of the writing.
  *
  * `bytesCount` grows per row group, so rotation by bytes is as fine-grained
  * as the row group size. The schema fixes the columns, so a new column needs
@@ -36,6 +39,8 @@ export class ParquetDataWriter implements DataWriter {
   private readonly parquet: ParquetWriter;
   private pending: unknown[][];
   private pendingRows = 0;
+  /** Rows the pending columns have room for (filled with nulls). */
+  private capacity = 0;
   private readonly slotPositions: SlotPositions;
 
   constructor(stream: Writable, private readonly options: DataWriterOptions) {
@@ -50,6 +55,7 @@ export class ParquetDataWriter implements DataWriter {
       writer: this.byteWriter,
       schema: [{ name: "root", num_children: plans.length }, ...plans.map((plan) => plan.element)],
       createdBy: "dlt-ts",
+      statistics: false,
     });
     this.pending = this.emptyColumns();
     this.slotPositions = new SlotPositions(this.columns);
@@ -64,33 +70,61 @@ export class ParquetDataWriter implements DataWriter {
     const rows = slotted ? slotted.rows : (batch as readonly DataRow[]);
     const positions = slotted ? this.slotPositions.of(slotted.columns) : undefined;
     for (let r = 0; r < rows.length; r++) {
-      const values = slotted ? this.denseValues(positions!, slotted.rows[r]!) : this.columns.map((column) => (rows[r] as DataRow)[column.name]);
-      let index = 0;
-      try {
-        for (; index < values.length; index++) {
-          const value = values[index];
-          this.pending[index].push(value === null || value === undefined ? null : this.converters[index](value));
-        }
-      } catch (error) {
-        // Drop the half-added row so the columns keep the same length.
-        for (let done = 0; done < index; done++) this.pending[done].pop();
-        const row = slotted ? slottedRowToObject(slotted.columns, slotted.rows[r]!) : (rows[r] as DataRow);
-        throw this.describeFailure(error, index, row);
-      }
+      if (this.pendingRows === this.capacity) this.grow();
+      if (slotted) this.takeSlotted(positions!, slotted.columns, slotted.rows[r]!);
+      else this.takeObject(rows[r] as DataRow);
       this.pendingRows++;
       this.itemsCount++;
       if (this.pendingRows >= this.rowGroupSize) await this.writeRowGroup();
     }
   }
 
-  /** A slotted row's value for every column of the file, in column order. */
-  private denseValues(positions: readonly number[], row: SlottedRow): unknown[] {
-    const values = new Array<unknown>(this.columns.length);
+  /** Sets a slotted row's own values; the row's other columns stay null. */
+  private takeSlotted(positions: readonly number[], columns: ColumnSlots, row: SlottedRow): void {
+    const at = this.pendingRows;
     for (let i = 0; i < row.slots.length; i++) {
       const index = positions[row.slots[i]!]!;
-      if (index >= 0) values[index] = row.values[i];
+      if (index < 0) continue;
+      const value = row.values[i];
+      try {
+        this.pending[index]![at] = value === null || value === undefined ? null : this.converters[index]!(value);
+      } catch (error) {
+        this.clearRow(at);
+        throw this.describeFailure(error, index, slottedRowToObject(columns, row));
+      }
     }
-    return values;
+  }
+
+  private takeObject(row: DataRow): void {
+    const at = this.pendingRows;
+    for (let index = 0; index < this.columns.length; index++) {
+      const value = row[this.columns[index]!.name];
+      if (value === null || value === undefined) continue;
+      try {
+        this.pending[index]![at] = this.converters[index]!(value);
+      } catch (error) {
+        this.clearRow(at);
+        throw this.describeFailure(error, index, row);
+      }
+    }
+  }
+
+  /** Drops a half-taken row, so a failed row leaves nothing behind. */
+  private clearRow(at: number): void {
+    for (const column of this.pending) column[at] = null;
+  }
+
+  /**
+   * Makes room for more rows: every column grows by a run of nulls at once
+   * (a tight loop per column), so a row only sets the values it has.
+   * Capacity starts small and doubles, so small files stay small.
+   */
+  private grow(): void {
+    const capacity = Math.min(this.rowGroupSize, Math.max(INITIAL_CAPACITY, this.capacity * 2));
+    for (const column of this.pending) {
+      for (let at = column.length; at < capacity; at++) column.push(null);
+    }
+    this.capacity = capacity;
   }
 
   tryUpdateColumns(_columns: readonly ColumnSchema[]): boolean {
@@ -109,10 +143,15 @@ export class ParquetDataWriter implements DataWriter {
 
   private async writeRowGroup(): Promise<void> {
     if (this.pendingRows === 0) return;
-    const columnData = this.columns.map((column, index) => ({ name: column.name, data: this.pending[index] }));
     const rows = this.pendingRows;
+    const columnData = this.columns.map((column, index) => {
+      const data = this.pending[index]!;
+      data.length = rows;
+      return { name: column.name, data };
+    });
     this.pending = this.emptyColumns();
     this.pendingRows = 0;
+    this.capacity = 0;
     await this.parquet.write({ columnData, rowGroupSize: rows });
   }
 
