@@ -7,6 +7,13 @@ import { BufferedDataWriterPool, type WrittenFile } from "@dlt-ts/normalizer";
  * the GC's young-generation passes and get copied: 100 took twice the GC time).
  */
 const ROWS_PER_WRITE = 20;
+/**
+ * Rows gathered before a table's first write. A table's columns change most
+ * in its first rows, and csv/insert_values/parquet files fix their columns,
+ * so writing early would cut a new file at every new column (dlt's writers
+ * also buffer thousands of items before their first write).
+ */
+const ROWS_BEFORE_FIRST_WRITE = 1000;
 
 export interface TableRowBuffersOptions {
   capabilities: DestinationCapabilities;
@@ -20,7 +27,7 @@ export interface TableRowBuffersOptions {
 
 /** Buffers normalized rows per table and hands them to one writer pool per file format. */
 export class TableRowBuffers {
-  private readonly buffers = new Map<string, { table: TableSchema; columns: ColumnSlots; rows: SlottedRow[] }>();
+  private readonly buffers = new Map<string, { table: TableSchema; columns: ColumnSlots; rows: SlottedRow[]; written: boolean }>();
   private readonly pools = new Map<LoaderFileFormat, BufferedDataWriterPool>();
   private full: string[] = [];
 
@@ -33,11 +40,11 @@ export class TableRowBuffers {
   add(table: TableSchema, columns: ColumnSlots, row: SlottedRow): void {
     let buffer = this.buffers.get(table.name);
     if (!buffer) {
-      buffer = { table, columns, rows: [] };
+      buffer = { table, columns, rows: [], written: false };
       this.buffers.set(table.name, buffer);
     }
     buffer.rows.push(row);
-    if (buffer.rows.length === ROWS_PER_WRITE) this.full.push(table.name);
+    if (buffer.rows.length === (buffer.written ? ROWS_PER_WRITE : ROWS_BEFORE_FIRST_WRITE)) this.full.push(table.name);
   }
 
   /** Writes the tables whose buffers filled up. */
@@ -64,6 +71,7 @@ export class TableRowBuffers {
     if (buffer.rows.length === 0) return;
     const { rows, columns } = buffer;
     buffer.rows = [];
+    buffer.written = true;
     await this.pool(this.options.formatOf(name)).write(name, buffer.table, { columns, rows }, this.options.columnsRevision?.());
   }
 
