@@ -10,20 +10,29 @@ type Format = "insert_values" | "csv";
 /** run()'s first half: items normalized as they are extracted (private to Pipeline, used here on purpose). */
 type FusedExtract = { extractNormalized(data: unknown, options: RunOptions): Promise<unknown> };
 
+/** Runs per case: the best is reported, as the least disturbed by whatever else the machine does. */
+const RUNS = 3;
+
 /**
  * One case, in its own process so peak RSS belongs to it alone. Measures
  * the pass run() makes (items normalized as they are extracted) and
  * extract() then normalize() called one by one (typed JSON lines between
- * them, as dlt's stages).
+ * them, as dlt's stages), each the best of {@link RUNS} runs.
  */
 export async function normalizeCase(count: number, format: Format): Promise<string> {
   // Warm up on a few records so module loading and JIT do not count as throughput.
   await staged(1000, format);
   await fused(1000, format);
-  const fusedMs = await fused(count, format);
-  const { extractMs, normalizeMs } = await staged(count, format);
+  let fusedMs = Infinity;
+  let best = { extractMs: Infinity, normalizeMs: Infinity };
+  for (let run = 0; run < RUNS; run++) {
+    const stages = await staged(count, format);
+    if (stages.extractMs + stages.normalizeMs < best.extractMs + best.normalizeMs) best = stages;
+    fusedMs = Math.min(fusedMs, await fused(count, format));
+  }
+  const { extractMs, normalizeMs } = best;
   return (
-    `normalize ${format.padEnd(13)} N=${String(count).padStart(6)}  ` +
+    `normalize ${format.padEnd(13)} N=${String(count).padStart(6)} (best of ${RUNS})  ` +
     `run() extract+normalize ${perSecond(count, fusedMs)} rec/s | ` +
     `extract() then normalize(): extract ${perSecond(count, extractMs)} rec/s, normalize ${perSecond(count, normalizeMs)} rec/s, ` +
     `together ${perSecond(count, extractMs + normalizeMs)} rec/s | peak RSS ${peakRssMb()} MB`
