@@ -6,8 +6,8 @@ import { duckdb, type DuckdbDestinationOptions } from "@dlt-ts/destination-duckd
 
 export type Row = Record<string, unknown>;
 
-/** The repo's GitHub fixtures. */
-export function fixture(name: "github-events" | "github-issues"): Row[] {
+/** The repo's fixtures (the chat-bot event is one object). */
+export function fixture(name: "github-events" | "github-issues" | "ethereum-blocks" | "chatbot-events"): Row[] {
   return JSON.parse(readFileSync(path.join(__dirname, "..", "..", "..", "fixtures", `${name}.json`), "utf8")) as Row[];
 }
 

@@ -346,3 +346,31 @@ describe("state and credentials", () => {
     }
   });
 });
+
+describe("the other shared payloads end to end", () => {
+  const shared = (name: string): unknown => JSON.parse(readFileSync(path.join(__dirname, "..", "..", "..", "fixtures", name), "utf8"));
+
+  it("loads Ethereum blocks: integers beyond 64 bits as double precision, logs' blockHash and block_hash as one column", async () => {
+    const p = newPipeline("ethereum");
+    const info = await p.run(shared("ethereum-blocks.json") as Row[], { tableName: "blocks" });
+    expect(info.hasFailedJobs).toBe(false);
+    const client = await sqlOf(p);
+    expect(await count(client, "blocks")).toBe(2);
+    expect(await count(client, "blocks__transactions")).toBe(655);
+    const [type] = await client.query<{ data_type: string }>(
+      "SELECT data_type FROM information_schema.columns WHERE table_schema = %s AND table_name = 'blocks' AND column_name = 'total_difficulty'",
+      [client.datasetName],
+    );
+    expect(type!.data_type).toBe("double precision");
+    expect(await count(client, "blocks__transactions__logs", "WHERE block_hash IS NULL")).toBe(0);
+  });
+
+  it("loads the chat-bot event", async () => {
+    const p = newPipeline("chatbot");
+    const info = await p.run(shared("chatbot-events.json") as Row, { tableName: "events" });
+    expect(info.hasFailedJobs).toBe(false);
+    const client = await sqlOf(p);
+    expect(await count(client, "events")).toBe(1);
+    expect(await count(client, "events__metadata__vendor_list")).toBeGreaterThan(0);
+  });
+});

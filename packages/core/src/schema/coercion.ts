@@ -1,5 +1,5 @@
 import type { DataType } from "./data-types.js";
-import { fitsInt64 } from "./type-inference.js";
+import { fitsInt64, isInt64Number } from "./type-inference.js";
 import { isIsoDate, isIsoTime, parseIsoTimestamp } from "./iso-timestamp.js";
 
 /** Returned when a value cannot take the column's type: it goes to a variant column. */
@@ -63,7 +63,7 @@ function toText(value: unknown): string {
 }
 
 function toBigint(value: unknown): unknown {
-  if (typeof value === "number") return Number.isInteger(value) ? value : NOT_COERCIBLE;
+  if (typeof value === "number") return isInt64Number(value) ? value : NOT_COERCIBLE;
   if (typeof value === "bigint") return fitsInt64(value) ? value : NOT_COERCIBLE;
   if (typeof value === "string") {
     const s = value.trim();

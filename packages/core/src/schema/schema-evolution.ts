@@ -5,7 +5,7 @@ import type { ColumnSlots, SlottedRow } from "./column-slots.js";
 import type { ColumnSchema, TableSchema } from "./schema-types.js";
 import type { Schema } from "./schema.js";
 import { coerceValue, NOT_COERCIBLE } from "./coercion.js";
-import { inferDataType } from "./type-inference.js";
+import { inferDataType, isInt64Number } from "./type-inference.js";
 import { isCanonicalUtcTimestamp, parseIsoTimestamp } from "./iso-timestamp.js";
 
 export type Row = Record<string, unknown>;
@@ -230,7 +230,7 @@ function fitsAsIs(dataType: DataType | undefined, value: unknown): boolean {
     case "string":
       return dataType === "text" || (dataType === "timestamp" && isCanonicalUtcTimestamp(value));
     case "number":
-      return dataType === "double" || (dataType === "bigint" && Number.isInteger(value));
+      return dataType === "double" || (dataType === "bigint" && isInt64Number(value));
     case "boolean":
       return dataType === "bool";
     default:

@@ -7,7 +7,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 /**
  * The dlt type of a JS value, or undefined for null/undefined (no column is
  * created until a non-null value arrives). Integers are `bigint` and other
- * numbers `double`, as dlt types Python ints and floats; `bigint` values
+ * numbers `double`, as dlt types Python ints and floats (integral numbers
+ * beyond 64 bits too: a JS number that large is already rounded); `bigint` values
  * beyond 64 bits are `wei`; strings become `timestamp` when the
  * `iso_timestamp` detection is on and they are ISO-8601 date-times.
  * Objects and arrays reaching here are stored as `json`.
@@ -18,7 +19,8 @@ export function inferDataType(value: unknown, detections: readonly string[]): Da
       if (detections.includes("iso_timestamp") && isIsoTimestamp(value)) return "timestamp";
       return "text";
     case "number":
-      return Number.isInteger(value) ? "bigint" : "double";
+      // An integral number beyond 64 bits is a rounded double already (JSON.parse made it one): a double it stays.
+      return isInt64Number(value) ? "bigint" : "double";
     case "boolean":
       return "bool";
     case "bigint":
@@ -37,4 +39,12 @@ export function inferDataType(value: unknown, detections: readonly string[]): Da
 
 export function fitsInt64(value: bigint): boolean {
   return value >= INT64_MIN && value <= INT64_MAX;
+}
+
+/** 2^63, exactly representable as a double. */
+const INT64_LIMIT = 2 ** 63;
+
+/** Whether a JS number is an integer a 64-bit integer column can hold. */
+export function isInt64Number(value: number): boolean {
+  return Number.isInteger(value) && value >= -INT64_LIMIT && value < INT64_LIMIT;
 }

@@ -164,3 +164,22 @@ describe("SchemaEvolver.coerceSlottedRow", () => {
     expect(e.coerceRow(table, { n: "five", id: "2" })).toEqual({ n: undefined, n__v_text: "five", id: 2 });
   });
 });
+
+describe("integral numbers beyond 64 bits", () => {
+  it("are doubles: JSON.parse has rounded them already", () => {
+    const e = new SchemaEvolver(new Schema("s"), new SnakeCaseNamingConvention());
+    const table = e.ensureTable("blocks");
+    e.coerceRow(table, { total_difficulty: 5.071929765554511e22, difficulty: 14467327947980844 });
+    expect(table.columns.total_difficulty!.dataType).toBe("double");
+    expect(table.columns.difficulty!.dataType).toBe("bigint");
+  });
+
+  it("go to a double variant of a bigint column an earlier run created", () => {
+    const schema = new Schema("s");
+    const first = new SchemaEvolver(schema, new SnakeCaseNamingConvention());
+    first.coerceRow(first.ensureTable("t"), { n: 1 });
+    const second = new SchemaEvolver(schema, new SnakeCaseNamingConvention());
+    expect(second.coerceRow(second.ensureTable("t"), { n: -(2 ** 63) })).toEqual({ n: -(2 ** 63) });
+    expect(second.coerceRow(second.ensureTable("t"), { n: 2 ** 63 })).toEqual({ n: undefined, n__v_double: 2 ** 63 });
+  });
+});

@@ -32,12 +32,17 @@ export interface RootTableOptions {
   rowIdFromKey?: readonly string[];
 }
 
+/**
+ * Two keys of one object normalize to the same column and hold different
+ * values: one would be lost. (With equal values, or a null on either side,
+ * the later key's value is kept, as dlt keeps the later one.)
+ */
 export class FieldNameCollisionException extends DltException {
   constructor(table: string, first: string, second: string, normalized: string, convention: string) {
     super(
       `Fields "${first}" and "${second}" of table "${table}" both normalize to column "${normalized}" ` +
-        `under naming convention ${convention}: rename one of them in the data, or pick a naming ` +
-        `convention that keeps them apart (e.g. "direct")`,
+        `under naming convention ${convention} and hold different values: rename one of them in the data, ` +
+        `or pick a naming convention that keeps them apart (e.g. "direct")`,
     );
   }
 }
@@ -150,13 +155,19 @@ export class RelationalNormalizer {
           const name = names[slot]!;
           const keepWhole = currentLevel <= 0 || schemaColumns?.[name]?.dataType === "json";
           if (!keepWhole) {
-            if (Array.isArray(value)) lists.push([name, value]);
-            else stack.push([value as Row, currentLevel - 1, name]);
+            if (!Array.isArray(value)) stack.push([value as Row, currentLevel - 1, name]);
+            else if (!(ambiguous.has(slot) && this.mergedList(lists, name, value, table, current, key, prefix))) lists.push([name, value]);
             continue;
           }
         }
-        if (ambiguous.size > 0 && ambiguous.has(slot) && builder.includes(slot)) {
-          this.collision(table, current, key, prefix, names[slot]!);
+        if (ambiguous.size > 0 && ambiguous.has(slot)) {
+          const index = builder.indexOf(slot);
+          if (index !== -1) {
+            if (!mergeable(builder.valueAt(index), value)) this.collision(table, current, key, prefix, names[slot]!);
+            // The later key's value, in the earlier key's place, as a dict update in dlt.
+            builder.setValueAt(index, value);
+            continue;
+          }
         }
         builder.add(slot, value);
       }
@@ -214,6 +225,15 @@ export class RelationalNormalizer {
     return name;
   }
 
+  /** A list under a column name another key already gave a list: the later replaces it, unless they differ. */
+  private mergedList(lists: NestedLists, name: string, list: unknown[], table: string, current: Row, key: string, prefix: string): boolean {
+    const earlier = lists.find(([listName]) => listName === name);
+    if (earlier === undefined) return false;
+    if (!mergeable(earlier[1], list)) this.collision(table, current, key, prefix, name);
+    earlier[1] = list;
+    return true;
+  }
+
   private collision(table: string, current: Row, key: string, prefix: string, name: string): never {
     const other =
       Object.keys(current).find((k) => k !== key && this.naming.normalizePath(k) === name.slice(prefix ? prefix.length + 2 : 0)) ?? name;
@@ -238,6 +258,18 @@ class TableColumns {
   readonly listIdx = this.slots.slotOf(C_DLT_LIST_IDX);
   readonly rootId = this.slots.slotOf(C_DLT_ROOT_ID);
   readonly value = this.slots.slotOf(C_VALUE);
+}
+
+/** Whether two values of colliding keys can share a column without losing anything: equal, or one of them null. */
+function mergeable(earlier: unknown, later: unknown): boolean {
+  if (earlier === null || earlier === undefined || later === null || later === undefined || earlier === later) return true;
+  if (earlier instanceof Date && later instanceof Date) return earlier.getTime() === later.getTime();
+  if (typeof earlier !== "object" || typeof later !== "object") return false;
+  return JSON.stringify(earlier, bigintAsText) === JSON.stringify(later, bigintAsText);
+}
+
+function bigintAsText(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? `${value}n` : value;
 }
 
 function isPlainObject(value: unknown): value is Row {

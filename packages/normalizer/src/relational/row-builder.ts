@@ -16,9 +16,18 @@ export class RowBuilder {
     this.length++;
   }
 
-  includes(slot: number): boolean {
-    for (let i = 0; i < this.length; i++) if (this.slots[i] === slot) return true;
-    return false;
+  /** Where a slot was added, or -1. */
+  indexOf(slot: number): number {
+    for (let i = 0; i < this.length; i++) if (this.slots[i] === slot) return i;
+    return -1;
+  }
+
+  valueAt(index: number): unknown {
+    return this.values[index];
+  }
+
+  setValueAt(index: number, value: unknown): void {
+    this.values[index] = value;
   }
 
   /** The value of a slot (the last one added), or undefined. */

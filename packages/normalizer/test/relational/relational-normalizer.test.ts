@@ -185,10 +185,75 @@ describe("nesting rules", () => {
     expect(types(schema.tables.e)._empty).toBe("bigint");
   });
 
-  it("fails with a clear error when two keys collide after normalization", () => {
+  it("keeps the later of two keys that collide after normalization, in the earlier one's place, as dlt", () => {
+    const { schema, rows } = normalize(
+      [
+        { blockHash: "0xab", number: 1, block_hash: "0xab" },
+        { blockHash: null, number: 2, block_hash: "0xcd" },
+        { blockHash: "0xef", number: 3, block_hash: null },
+      ],
+      "logs",
+    );
+    expect(Object.keys(types(schema.tables.logs)).slice(0, 2)).toEqual(["block_hash", "number"]);
+    expect(rows.logs!.map((row) => row.block_hash)).toEqual(["0xab", "0xcd", null]);
+  });
+
+  it("keeps one of two colliding lists when they are equal", () => {
+    const { rows } = normalize([{ tagList: ["a", "b"], tag_list: ["a", "b"] }], "items");
+    expect(rows.items__tag_list!.map((row) => row.value)).toEqual(["a", "b"]);
+  });
+
+  it("fails with a clear error when two colliding keys hold different values", () => {
     expect(() => normalize([{ userId: 1, user_id: 2 }], "users")).toThrow(FieldNameCollisionException);
     expect(() => normalize([{ userId: 1, user_id: 2 }], "users")).toThrow(
-      'Fields "userId" and "user_id" of table "users" both normalize to column "user_id" under naming convention snake_case',
+      'Fields "userId" and "user_id" of table "users" both normalize to column "user_id" under naming convention snake_case and hold different values',
     );
+    expect(() => normalize([{ tagList: ["a"], tag_list: ["b"] }], "items")).toThrow(FieldNameCollisionException);
+  });
+});
+
+describe("relational normalizer on Ethereum blocks", () => {
+  const { schema, rows } = normalize(load("ethereum-blocks.json"), "blocks");
+
+  it("creates the nested tables of transactions, logs, access lists and uncles", () => {
+    expect(schema.dataTables().map((t) => t.name).sort()).toEqual([
+      "blocks",
+      "blocks__transactions",
+      "blocks__transactions__access_list",
+      "blocks__transactions__access_list__storage_keys",
+      "blocks__transactions__logs",
+      "blocks__transactions__logs__topics",
+      "blocks__uncles",
+    ]);
+    expect(rows.blocks).toHaveLength(2);
+    expect(rows.blocks__transactions).toHaveLength(655);
+  });
+
+  it("types integers beyond 64 bits, already rounded by JSON.parse, as double; hex strings stay text", () => {
+    expect(types(schema.tables.blocks)).toMatchObject({ total_difficulty: "double", difficulty: "bigint", hash: "text", nonce: "text" });
+    // One transfer is worth 1.87e21 wei: the column this run created as bigint widens to double.
+    expect(types(schema.tables.blocks__transactions)).toMatchObject({ value: "double", gas_price: "bigint", block_hash: "text" });
+  });
+
+  it("merges logs' blockHash and block_hash (equal values) into one column", () => {
+    const logs = types(schema.tables.blocks__transactions__logs);
+    expect(logs.block_hash).toBe("text");
+    expect(Object.keys(logs).filter((name) => name.startsWith("block_hash"))).toEqual(["block_hash"]);
+  });
+});
+
+describe("relational normalizer on a chat-bot event", () => {
+  const { schema, rows } = normalize([load("chatbot-events.json") as unknown as Row], "events");
+
+  it("flattens nested dicts (keys with spaces) and turns their lists into nested tables", () => {
+    expect(rows.events).toHaveLength(1);
+    expect(types(schema.tables.events)).toMatchObject({
+      event: "text",
+      timestamp: "double",
+      metadata__account_balance: "text",
+      metadata__credit_card_balance__iron_bank__minimum_balance: "bigint",
+      metadata__credit_card_balance__iron_bank__current_balance: "double",
+    });
+    expect(schema.dataTables().map((t) => t.name)).toContain("events__metadata__vendor_list");
   });
 });
