@@ -11,18 +11,27 @@ const NEWLINE = 0x0a;
  * would not keep.
  */
 export async function* readLineBatches(filePath: string): AsyncGenerator<string[]> {
-  let rest: Buffer | undefined;
-  for await (const chunk of createReadStream(filePath, { highWaterMark: 1024 * 1024 })) {
-    const bytes: Buffer = rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+  // The start of a line that the previous chunks ended in.
+  let partial: Buffer[] = [];
+  for await (const read of createReadStream(filePath, { highWaterMark: 1024 * 1024 })) {
+    const chunk = read as Buffer;
     const lines: string[] = [];
     let start = 0;
-    let end: number;
-    while ((end = bytes.indexOf(NEWLINE, start)) !== -1) {
-      if (end > start) lines.push(bytes.toString("utf8", start, end));
+    let end = chunk.indexOf(NEWLINE);
+    if (end !== -1 && partial.length > 0) {
+      // Only the line that spans chunks is copied, never the whole chunk.
+      const line = Buffer.concat([...partial, chunk.subarray(0, end)]);
+      if (line.length > 0) lines.push(line.toString("utf8"));
+      partial = [];
+      start = end + 1;
+      end = chunk.indexOf(NEWLINE, start);
+    }
+    for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      if (end > start) lines.push(chunk.toString("utf8", start, end));
       start = end + 1;
     }
-    rest = start < bytes.length ? bytes.subarray(start) : undefined;
+    if (start < chunk.length) partial.push(chunk.subarray(start));
     if (lines.length > 0) yield lines;
   }
-  if (rest && rest.length > 0) yield [rest.toString("utf8")];
+  if (partial.length > 0) yield [Buffer.concat(partial).toString("utf8")];
 }
