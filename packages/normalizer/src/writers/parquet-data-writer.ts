@@ -1,11 +1,10 @@
 import type { Writable } from "node:stream";
-import type { ColumnSchema, ColumnSlots, SlottedRow } from "@dlt-ts/core";
+import { slottedRowToObject, type ColumnSchema, type ColumnSlots, type SlottedRow } from "@dlt-ts/core";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { ChunkedOutput } from "./chunked-output.js";
-import { slottedRowToObject } from "@dlt-ts/core";
 import { isSlottedRows, type DataRow, type RowBatch } from "./data-row.js";
-import { SlotPositions } from "./slot-positions.js";
 import type { DataWriter, DataWriterOptions } from "./data-writer.js";
+import { SlotPositions } from "./slot-positions.js";
 import { parquetColumnPlan, type ParquetValueConverter } from "./parquet-schema.js";
 import { ValueConversionError } from "./value-conversion-error.js";
 import { InvalidDataValueException, NoColumnsToWriteException } from "./writer-exceptions.js";
