@@ -13,11 +13,12 @@ export class BufferedLineWriter {
     this.output = new ChunkedOutput(createWriteStream(filePath), CHUNK_BYTES);
   }
 
-  async writeLine(line: string): Promise<void> {
+  /** Returns a promise only when the caller has to wait (see ChunkedOutput.flushIfFull). */
+  writeLine(line: string): Promise<void> | undefined {
     this.output.append(line);
     this.output.append("\n");
     this.lines++;
-    await this.output.flushIfFull();
+    return this.output.flushIfFull();
   }
 
   close(): Promise<void> {

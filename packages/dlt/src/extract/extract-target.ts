@@ -8,8 +8,12 @@ import type { ExtractedPackageInfo } from "./extractor.js";
  */
 export interface ExtractTarget {
   begin(loadId: string, info: ExtractedPackageInfo): Promise<void>;
-  /** One item of a root table (normalized name). */
-  write(table: string, item: DataItem): Promise<void>;
+  /**
+   * One item of a root table (normalized name). Returns a promise only when
+   * the caller has to wait: most items are only buffered, and an await per
+   * item costs more than a small item's work.
+   */
+  write(table: string, item: DataItem): Promise<void> | undefined;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }

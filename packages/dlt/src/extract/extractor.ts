@@ -109,7 +109,8 @@ export class Extractor {
     let count = 0;
     try {
       for await (const item of iterateItems(resource.data)) {
-        await target.write(table, item);
+        const writing = target.write(table, item);
+        if (writing) await writing;
         if (++count % 1000 === 0) this.onItems?.(1000);
       }
     } catch (error) {

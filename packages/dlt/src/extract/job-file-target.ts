@@ -29,14 +29,14 @@ export class JobFileTarget implements ExtractTarget {
     await this.storage.createPackage(this.packageId, "extracted", { schemaName: info.schemaName });
   }
 
-  async write(table: string, item: DataItem): Promise<void> {
+  write(table: string, item: DataItem): Promise<void> | undefined {
     let writer = this.writers.get(table);
     if (!writer) {
       const fileName = formatJobFileName({ table, fileId: randomBytes(5).toString("hex"), retry: 0, format: EXTRACTED_FORMAT });
       writer = new BufferedLineWriter(path.join(this.storage.packagePath(this.packageId), "new_jobs", fileName));
       this.writers.set(table, writer);
     }
-    await writer.writeLine(encodeTypedJson(item));
+    return writer.writeLine(encodeTypedJson(item));
   }
 
   async commit(): Promise<void> {

@@ -31,7 +31,8 @@ export class NormalizeStage {
         let rows = 0;
         for await (const lines of readLineBatches(this.extracted.jobPath(loadId, "new_jobs", fileName))) {
           for (const line of lines) {
-            await writer.add(rootTable, decodeTypedJson(line) as Row);
+            const writing = writer.add(rootTable, decodeTypedJson(line) as Row);
+            if (writing) await writing;
             if (++rows % 1000 === 0) this.onRows?.(1000);
           }
         }

@@ -26,7 +26,7 @@ export class NormalizingTarget implements ExtractTarget {
     this.writer = await PackageNormalizer.open(loadId, info, this.normalized, this.schemas, this.options);
   }
 
-  write(table: string, item: DataItem): Promise<void> {
+  write(table: string, item: DataItem): Promise<void> | undefined {
     return this.writer!.add(table, item);
   }
 

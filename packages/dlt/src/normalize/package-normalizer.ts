@@ -113,10 +113,13 @@ export class PackageNormalizer {
     return new PackageNormalizer(loadId, info, schema, evolver, buffers, normalized, schemas, options, startedAt);
   }
 
-  /** Normalizes one item of a root table (normalized name) and writes its rows. */
-  async add(rootTable: string, item: Row): Promise<void> {
+  /**
+   * Normalizes one item of a root table (normalized name) and buffers its
+   * rows; returns a promise only when buffers are being written (await it).
+   */
+  add(rootTable: string, item: Row): Promise<void> | undefined {
     this.normalizer.normalizeItem(item, rootTable, this.rootOptions(rootTable), this.emit);
-    await this.buffers.flushFull();
+    return this.buffers.flushFull();
   }
 
   /** Closes the files, stores schema and schema update with the package, and publishes it. */

@@ -47,11 +47,15 @@ export class TableRowBuffers {
     if (buffer.rows.length === (buffer.written ? ROWS_PER_WRITE : ROWS_BEFORE_FIRST_WRITE)) this.full.push(table.name);
   }
 
-  /** Writes the tables whose buffers filled up. */
-  async flushFull(): Promise<void> {
-    if (this.full.length === 0) return;
+  /** Writes the tables whose buffers filled up; undefined when none did (nothing to wait for). */
+  flushFull(): Promise<void> | undefined {
+    if (this.full.length === 0) return undefined;
     const names = this.full;
     this.full = [];
+    return this.flushAll(names);
+  }
+
+  private async flushAll(names: string[]): Promise<void> {
     for (const name of names) await this.flush(name);
   }
 

@@ -74,9 +74,13 @@ export class ChunkedOutput {
     else this.queue(Buffer.from(text, "utf8"));
   }
 
-  /** Hands the gathered chunks to the stream once a chunk is full. */
-  async flushIfFull(): Promise<void> {
-    if (this.ready.length > 0) await this.drainReady();
+  /**
+   * Hands the gathered chunks to the stream once a chunk is full. Returns
+   * undefined when there is nothing to wait for, so callers writing item by
+   * item skip an await (and its promise) per item.
+   */
+  flushIfFull(): Promise<void> | undefined {
+    return this.ready.length > 0 ? this.drainReady() : undefined;
   }
 
   async flush(): Promise<void> {
