@@ -1,4 +1,5 @@
 export * from "./common/dlt-exception.js";
+export * from "./common/json-bigint.js";
 export * from "./schema/data-types.js";
 export * from "./schema/schema-types.js";
 export * from "./schema/schema.js";

@@ -1,4 +1,4 @@
-import { capabilities, quoteSqlString, type DestinationCapabilities } from "@dlt-ts/core";
+import { bigintAsDigits, capabilities, quoteSqlString, type DestinationCapabilities } from "@dlt-ts/core";
 
 /** DuckDB identifiers: double quotes, `"` doubled. */
 export function escapeDuckdbIdentifier(identifier: string): string {
@@ -25,7 +25,7 @@ export function escapeDuckdbLiteral(value: unknown): string {
     for (const byte of value) hex += `\\x${byte < 16 ? "0" : ""}${byte.toString(16).toUpperCase()}`;
     return `'${hex}'::BLOB`;
   }
-  return quoteSqlString(JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  return quoteSqlString(JSON.stringify(value, bigintAsDigits));
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type DuckDBValue,
   type DuckDBValueConverter,
 } from "@duckdb/node-api";
+import { bigintAsDigits } from "@dlt-ts/core";
 
 /**
  * A JS parameter as a DuckDB value: `Date` → TIMESTAMP WITH TIME ZONE,
@@ -29,7 +30,7 @@ export function toDuckdbValue(value: unknown): DuckDBValue {
   if (Array.isArray(value) && value.length > 0 && value.every((v) => v === null || typeof v !== "object" || v instanceof Date)) {
     return listValue(value.map(toDuckdbValue));
   }
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return JSON.stringify(value, bigintAsDigits);
 }
 
 /** An integer as a number when a double holds it exactly, else as a bigint. */

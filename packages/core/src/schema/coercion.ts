@@ -1,3 +1,4 @@
+import { bigintAsDigits } from "../common/json-bigint.js";
 import type { DataType } from "./data-types.js";
 import { fitsInt64, isInt64Number } from "./type-inference.js";
 import { isIsoDate, isIsoTime, parseIsoTimestamp } from "./iso-timestamp.js";
@@ -58,7 +59,7 @@ export function coerceValue(to: DataType, from: DataType, value: unknown): unkno
 function toText(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
-  if (typeof value === "object" && value !== null) return JSON.stringify(value, bigintReplacer);
+  if (typeof value === "object" && value !== null) return JSON.stringify(value, bigintAsDigits);
   return String(value);
 }
 
@@ -74,8 +75,4 @@ function toBigint(value: unknown): unknown {
     }
   }
   return NOT_COERCIBLE;
-}
-
-function bigintReplacer(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? value.toString() : value;
 }

@@ -46,11 +46,3 @@ export function slottedRowToObject(columns: ColumnSlots, row: SlottedRow): Recor
   for (let i = 0; i < row.slots.length; i++) object[columns.names[row.slots[i]!]!] = row.values[i];
   return object;
 }
-
-/** The value of a column in a row, or undefined when the row lacks it. */
-export function slottedValue(columns: ColumnSlots, row: SlottedRow, name: string): unknown {
-  const slot = columns.find(name);
-  if (slot === undefined) return undefined;
-  const index = row.slots.lastIndexOf(slot);
-  return index === -1 ? undefined : row.values[index];
-}

@@ -7,7 +7,6 @@ const CHUNK_BYTES = 1024 * 1024;
 /** Appends lines to a file through byte chunks, honouring stream backpressure. */
 export class BufferedLineWriter {
   private readonly output: ChunkedOutput;
-  lines = 0;
 
   constructor(readonly filePath: string) {
     this.output = new ChunkedOutput(createWriteStream(filePath), CHUNK_BYTES);
@@ -17,7 +16,6 @@ export class BufferedLineWriter {
   writeLine(line: string): Promise<void> | undefined {
     this.output.append(line);
     this.output.append("\n");
-    this.lines++;
     return this.output.flushIfFull();
   }
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { bigintAsDigits } from "@dlt-ts/core";
 
 /** Bytes of a `_dlt_id`, as dlt (10 bytes → 14 base64 chars). */
 const DLT_ID_LENGTH_BYTES = 10;
@@ -36,5 +37,5 @@ export function nestedRowId(parentRowId: string, table: string, listIndex: numbe
 /** A root row's id from its primary key values (upsert merge): the same key gives the same id. */
 export function keyHashRowId(row: Record<string, unknown>, primaryKey: readonly string[]): string {
   const key = primaryKey.map((column) => [column, row[column]]);
-  return shakeBase64(JSON.stringify(key, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+  return shakeBase64(JSON.stringify(key, bigintAsDigits));
 }

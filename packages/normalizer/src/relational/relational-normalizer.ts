@@ -268,6 +268,7 @@ function mergeable(earlier: unknown, later: unknown): boolean {
   return JSON.stringify(earlier, bigintAsText) === JSON.stringify(later, bigintAsText);
 }
 
+/** Unlike bigintAsDigits, keeps `1n` apart from `"1"`: equal here must mean the same value. */
 function bigintAsText(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? `${value}n` : value;
 }
