@@ -3,9 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import { pipeline } from "dlt-ts";
-import type { ConfiguredDestination, Destination, LoadJob, LoadJobRequest, LoaderFileFormat, SqlClient } from "@dlt-ts/core";
+import type { ConfiguredDestination, Destination, LoaderFileFormat, LoadJob, LoadJobRequest, SqlClient } from "@dlt-ts/core";
+import { SqlLoadJobBase } from "@dlt-ts/sql";
 import { DuckdbJobClient, DuckdbSqlClient, duckdb } from "@dlt-ts/destination-duckdb";
-import { SqlLoadJobBase } from "@dlt-ts/loader";
 import { peakRssMb, perSecond, runStaged, type StagedRun } from "./workload";
 import { runCases } from "./run-cases";
 

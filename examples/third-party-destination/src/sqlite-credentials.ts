@@ -1,4 +1,4 @@
-import { CredentialsConfiguration, NativeValueError, config, configSpec } from "@dlt-ts/core";
+import { config, configSpec, CredentialsConfiguration, NativeValueError } from "@dlt-ts/core";
 
 /**
  * Credentials of a SQLite database: the path of its main file, given as a

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { DestinationTerminalException, type ColumnSchema, type SqlClient } from "@dlt-ts/core";
-import { SqlLoadJobBase } from "@dlt-ts/loader";
+import { SqlLoadJobBase } from "@dlt-ts/sql";
 import { readCsvRecords, type CsvField } from "./sqlite-csv-reader.js";
 import type { SqliteSqlClient, SqliteValue } from "./sqlite-sql-client.js";
 

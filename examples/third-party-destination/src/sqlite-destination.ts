@@ -1,15 +1,15 @@
 import * as path from "node:path";
-import {
-  type ConfiguredDestination,
-  type Destination,
-  type DestinationCapabilities,
-  type DestinationContext,
-  type DestinationFactoryOptions,
-  type JobClient,
-  type ReplaceStrategy,
-  type Schema,
+import type {
+  ConfiguredDestination,
+  Destination,
+  DestinationCapabilities,
+  DestinationContext,
+  DestinationFactoryOptions,
+  JobClient,
+  ReplaceStrategy,
+  Schema,
 } from "@dlt-ts/core";
-import { resolveSqlDestinationConfig } from "@dlt-ts/loader";
+import { resolveSqlDestinationConfig } from "@dlt-ts/sql";
 import { sqliteCapabilities } from "./sqlite-capabilities.js";
 import { SqliteClientConfiguration } from "./sqlite-configuration.js";
 import type { SqliteCredentials } from "./sqlite-credentials.js";

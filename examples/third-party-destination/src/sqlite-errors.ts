@@ -1,9 +1,4 @@
-import {
-  DatabaseException,
-  DatabaseTerminalException,
-  DatabaseTransientException,
-  DatabaseUndefinedRelation,
-} from "@dlt-ts/core";
+import { DatabaseException, DatabaseTerminalException, DatabaseTransientException, DatabaseUndefinedRelation } from "@dlt-ts/core";
 
 /** Messages of missing tables, views and attached databases. */
 const UNDEFINED_RELATION = /no such table|no such view|unknown database|no such database/i;

@@ -1,5 +1,5 @@
 import type { LoadJob, LoadJobRequest, Schema, SqlClient } from "@dlt-ts/core";
-import { SqlJobClientBase, type SqlJobClientOptions } from "@dlt-ts/loader";
+import { SqlJobClientBase, type SqlJobClientOptions } from "@dlt-ts/sql";
 import { SqliteCsvLoadJob } from "./sqlite-csv-load-job.js";
 import type { SqliteSqlClient } from "./sqlite-sql-client.js";
 import { SqliteTypeMapper } from "./sqlite-type-mapper.js";

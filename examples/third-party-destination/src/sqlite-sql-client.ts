@@ -1,14 +1,8 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { Database } from "node-sqlite3-wasm";
-import {
-  SqlClientBase,
-  type DatabaseException,
-  type DestinationCapabilities,
-  type SqlConnection,
-  type SqlQueryResult,
-  type SqlRow,
-} from "@dlt-ts/core";
+import type { DatabaseException, DestinationCapabilities, SqlQueryResult, SqlRow } from "@dlt-ts/core";
+import { SqlClientBase, type SqlConnection } from "@dlt-ts/sql";
 import { classifySqliteError } from "./sqlite-errors.js";
 
 /** Values the driver binds. */

@@ -1,4 +1,4 @@
-import { CredentialsConfiguration, NativeValueError, config, configSpec } from "@dlt-ts/core";
+import { config, configSpec, CredentialsConfiguration, NativeValueError } from "@dlt-ts/core";
 
 /** Where the database lives: `:memory:` (in memory) and `:pipeline:` (the pipeline's working dir) are special. */
 export const PIPELINE_DATABASE = ":pipeline:";

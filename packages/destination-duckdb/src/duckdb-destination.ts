@@ -1,15 +1,15 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
-import {
-  type ConfiguredDestination,
-  type Destination,
-  type DestinationCapabilities,
-  type DestinationContext,
-  type JobClient,
-  type ReplaceStrategy,
-  type Schema,
+import type {
+  ConfiguredDestination,
+  Destination,
+  DestinationCapabilities,
+  DestinationContext,
+  JobClient,
+  ReplaceStrategy,
+  Schema,
 } from "@dlt-ts/core";
-import { resolveSqlDestinationConfig } from "@dlt-ts/loader";
+import { resolveSqlDestinationConfig } from "@dlt-ts/sql";
 import { duckdbCapabilities } from "./duckdb-capabilities.js";
 import { DuckdbClientConfiguration } from "./duckdb-configuration.js";
 import { DuckdbCredentials, PIPELINE_DATABASE } from "./duckdb-credentials.js";

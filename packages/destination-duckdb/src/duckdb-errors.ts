@@ -1,9 +1,4 @@
-import {
-  DatabaseException,
-  DatabaseTerminalException,
-  DatabaseTransientException,
-  DatabaseUndefinedRelation,
-} from "@dlt-ts/core";
+import { DatabaseException, DatabaseTerminalException, DatabaseTransientException, DatabaseUndefinedRelation } from "@dlt-ts/core";
 
 /**
  * Error kinds (the `<Kind> Error:` prefix of DuckDB messages) where retrying

@@ -1,13 +1,6 @@
 import { promises as fs } from "node:fs";
-import {
-  DestinationTerminalException,
-  parseJobFileName,
-  type ColumnSchema,
-  type LoadJobRequest,
-  type SqlClient,
-  type TypeMapper,
-} from "@dlt-ts/core";
-import { SqlLoadJobBase, type SqlLoadJobHost } from "@dlt-ts/loader";
+import { DestinationTerminalException, parseJobFileName, type ColumnSchema, type LoadJobRequest, type SqlClient } from "@dlt-ts/core";
+import { SqlLoadJobBase, type SqlLoadJobHost, type TypeMapper } from "@dlt-ts/sql";
 import { escapeDuckdbLiteral } from "./duckdb-capabilities.js";
 
 /** Formats DuckDB reads itself. */

@@ -1,5 +1,5 @@
-import { type LoadJob, type LoadJobRequest, type Schema } from "@dlt-ts/core";
-import { SqlJobClientBase, type SqlJobClientOptions } from "@dlt-ts/loader";
+import type { LoadJob, LoadJobRequest, Schema } from "@dlt-ts/core";
+import { SqlJobClientBase, type SqlJobClientOptions } from "@dlt-ts/sql";
 import { DuckdbFileLoadJob } from "./duckdb-file-load-job.js";
 import type { DuckdbSqlClient } from "./duckdb-sql-client.js";
 import { DuckdbTypeMapper } from "./duckdb-type-mapper.js";

@@ -1,4 +1,5 @@
-import { TypeMapperBase, type ColumnSchema, type ColumnType, type DataType, type TableSchema } from "@dlt-ts/core";
+import type { ColumnSchema, DataType, TableSchema } from "@dlt-ts/core";
+import { TypeMapperBase, type ColumnType } from "@dlt-ts/sql";
 
 /** Naive timestamp types by fractional second digits. */
 const NAIVE_TIMESTAMPS: Record<number, string> = { 0: "TIMESTAMP_S", 3: "TIMESTAMP_MS", 6: "TIMESTAMP", 9: "TIMESTAMP_NS" };

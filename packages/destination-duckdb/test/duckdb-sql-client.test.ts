@@ -1,12 +1,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import {
-  DatabaseTerminalException,
-  DatabaseTransientException,
-  DatabaseUndefinedRelation,
-  type SqlClient,
-} from "@dlt-ts/core";
+import { DatabaseTerminalException, DatabaseTransientException, DatabaseUndefinedRelation, type SqlClient } from "@dlt-ts/core";
 import {
   DuckdbCredentials,
   DuckdbDatabase,

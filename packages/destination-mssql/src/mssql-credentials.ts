@@ -1,4 +1,4 @@
-import { ConnectionStringCredentials, NativeValueError, config, configSpec } from "@dlt-ts/core";
+import { config, configSpec, ConnectionStringCredentials, NativeValueError } from "@dlt-ts/core";
 
 /** `encrypt` as tedious takes it: TLS on (`true`), off (`false`) or TDS 8 (`"strict"`). */
 export type MssqlEncrypt = boolean | "strict";

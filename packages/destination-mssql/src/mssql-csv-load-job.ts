@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { DestinationTerminalException, type LoadJobRequest, type SqlClient } from "@dlt-ts/core";
-import { SqlLoadJobBase, type SqlLoadJobHost } from "@dlt-ts/loader";
+import { SqlLoadJobBase, type SqlLoadJobHost } from "@dlt-ts/sql";
 import { columnWriterFor, MssqlValueConversionException, type MssqlColumnWriter } from "./mssql-bulk-columns.js";
 import { readCatalogColumns } from "./mssql-catalog.js";
 import { MalformedCsvException, readCsvRecords } from "./mssql-csv-reader.js";

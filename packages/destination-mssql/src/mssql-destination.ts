@@ -1,13 +1,13 @@
-import {
-  type ConfiguredDestination,
-  type Destination,
-  type DestinationCapabilities,
-  type DestinationContext,
-  type JobClient,
-  type ReplaceStrategy,
-  type Schema,
+import type {
+  ConfiguredDestination,
+  Destination,
+  DestinationCapabilities,
+  DestinationContext,
+  JobClient,
+  ReplaceStrategy,
+  Schema,
 } from "@dlt-ts/core";
-import { resolveSqlDestinationConfig } from "@dlt-ts/loader";
+import { resolveSqlDestinationConfig } from "@dlt-ts/sql";
 import { mssqlCapabilities, type MssqlCapabilitiesOptions } from "./mssql-capabilities.js";
 import { MssqlClientConfiguration } from "./mssql-configuration.js";
 import type { MssqlCredentials } from "./mssql-credentials.js";

@@ -1,9 +1,4 @@
-import {
-  DatabaseException,
-  DatabaseTerminalException,
-  DatabaseTransientException,
-  DatabaseUndefinedRelation,
-} from "@dlt-ts/core";
+import { DatabaseException, DatabaseTerminalException, DatabaseTransientException, DatabaseUndefinedRelation } from "@dlt-ts/core";
 
 /**
  * The fields of a tedious / mssql error this package reads: a structural

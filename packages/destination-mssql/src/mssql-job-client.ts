@@ -5,7 +5,7 @@ import {
   type FollowupSqlContext,
   type SqlJobClientOptions,
   type StorageTables,
-} from "@dlt-ts/loader";
+} from "@dlt-ts/sql";
 import { escapeMssqlLiteral } from "./mssql-capabilities.js";
 import { identifierMap, readCatalogColumns } from "./mssql-catalog.js";
 import { MssqlCsvLoadJob } from "./mssql-csv-load-job.js";

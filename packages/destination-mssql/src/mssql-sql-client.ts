@@ -1,12 +1,5 @@
-import {
-  DatabaseException,
-  DatabaseTerminalException,
-  SqlClientBase,
-  type DestinationCapabilities,
-  type SqlConnection,
-  type SqlQueryResult,
-  type SqlRow,
-} from "@dlt-ts/core";
+import { DatabaseException, DatabaseTerminalException, type DestinationCapabilities, type SqlQueryResult, type SqlRow } from "@dlt-ts/core";
+import { SqlClientBase, type SqlConnection } from "@dlt-ts/sql";
 import { MSSQL_MAX_PARAMETERS, escapeMssqlLiteral } from "./mssql-capabilities.js";
 import {
   createMssqlPool,

@@ -1,4 +1,5 @@
-import { TypeMapperBase, type ColumnSchema, type ColumnType, type DataType, type TableSchema } from "@dlt-ts/core";
+import type { ColumnSchema, DataType, TableSchema } from "@dlt-ts/core";
+import { TypeMapperBase, type ColumnType } from "@dlt-ts/sql";
 import { MSSQL_MAX_TIMESTAMP_PRECISION } from "./mssql-capabilities.js";
 
 /** Longest nvarchar(n); longer texts are nvarchar(max). */

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readInsertValuesStatements } from "@dlt-ts/loader";
+import { readInsertValuesStatements } from "@dlt-ts/sql";
 import { escapeMssqlIdentifier, escapeMssqlLiteral, mssqlCapabilities } from "@dlt-ts/destination-mssql";
 
 describe("escapeMssqlIdentifier", () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DatabaseTerminalException, LoadPackageStorage, isTerminal, Schema, type ColumnSchema, type TableSchema } from "@dlt-ts/core";
+import { DatabaseTerminalException, isTerminal, LoadPackageStorage, Schema, type ColumnSchema, type TableSchema } from "@dlt-ts/core";
 import { MssqlJobClient, MssqlSqlClient, MssqlValueConversionException, mssqlCapabilities } from "@dlt-ts/destination-mssql";
 import { FakePool, FakeServer, type CatalogColumn } from "./fake-mssql.js";
 

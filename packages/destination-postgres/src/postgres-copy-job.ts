@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { DestinationTerminalException, type SqlClient } from "@dlt-ts/core";
-import { SqlLoadJobBase } from "@dlt-ts/loader";
+import { SqlLoadJobBase } from "@dlt-ts/sql";
 import { PostgresSqlClient } from "./postgres-sql-client.js";
 
 /** Size of the chunks sent to COPY: one write per row is ~3× slower than coalesced 64 KB chunks. */

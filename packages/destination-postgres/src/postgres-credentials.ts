@@ -1,4 +1,4 @@
-import { ConnectionStringCredentials, config, configSpec } from "@dlt-ts/core";
+import { config, configSpec, ConnectionStringCredentials } from "@dlt-ts/core";
 
 /**
  * Credentials of a Postgres server, as a connection string

@@ -1,13 +1,13 @@
-import {
-  type ConfiguredDestination,
-  type Destination,
-  type DestinationCapabilities,
-  type DestinationContext,
-  type JobClient,
-  type ReplaceStrategy,
-  type Schema,
+import type {
+  ConfiguredDestination,
+  Destination,
+  DestinationCapabilities,
+  DestinationContext,
+  JobClient,
+  ReplaceStrategy,
+  Schema,
 } from "@dlt-ts/core";
-import { resolveSqlDestinationConfig } from "@dlt-ts/loader";
+import { resolveSqlDestinationConfig } from "@dlt-ts/sql";
 import { postgresCapabilities } from "./postgres-capabilities.js";
 import { PostgresClientConfiguration } from "./postgres-configuration.js";
 import type { PostgresCredentials } from "./postgres-credentials.js";

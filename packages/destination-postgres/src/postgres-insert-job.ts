@@ -1,4 +1,4 @@
-import { InsertValuesLoadJob } from "@dlt-ts/loader";
+import { InsertValuesLoadJob } from "@dlt-ts/sql";
 
 /**
  * A JSON `\u0000` escape inside an `E'...'` literal: an odd number of JSON

@@ -1,5 +1,5 @@
 import type { ColumnSchema, LoadJob, LoadJobRequest, Schema, SqlClient, TableSchema } from "@dlt-ts/core";
-import { SqlJobClientBase, type FollowupSqlContext, type SqlJobClientOptions } from "@dlt-ts/loader";
+import { SqlJobClientBase, type FollowupSqlContext, type SqlJobClientOptions } from "@dlt-ts/sql";
 import { PostgresCsvCopyJob } from "./postgres-copy-job.js";
 import { PostgresInsertValuesLoadJob } from "./postgres-insert-job.js";
 import type { PostgresSqlClient } from "./postgres-sql-client.js";

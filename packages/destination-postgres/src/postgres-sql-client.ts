@@ -2,14 +2,8 @@ import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import {
-  DatabaseException,
-  SqlClientBase,
-  type DestinationCapabilities,
-  type SqlConnection,
-  type SqlQueryResult,
-  type SqlRow,
-} from "@dlt-ts/core";
+import { DatabaseException, type DestinationCapabilities, type SqlQueryResult, type SqlRow } from "@dlt-ts/core";
+import { SqlClientBase, type SqlConnection } from "@dlt-ts/sql";
 import { classifyPostgresError } from "./postgres-errors.js";
 
 /** A query result as `pg` returns it (structural subset). */

@@ -1,4 +1,5 @@
-import { TypeMapperBase, type ColumnSchema, type ColumnType, type DataType, type TableSchema } from "@dlt-ts/core";
+import type { ColumnSchema, DataType, TableSchema } from "@dlt-ts/core";
+import { TypeMapperBase, type ColumnType } from "@dlt-ts/sql";
 
 /**
  * dlt types ↔ Postgres column types:

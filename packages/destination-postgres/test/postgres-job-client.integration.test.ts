@@ -1,9 +1,9 @@
 import {
   DatabaseTerminalException,
-  PIPELINE_STATE_TABLE_NAME,
-  Schema,
   isTerminal,
+  PIPELINE_STATE_TABLE_NAME,
   pipelineStateTable,
+  Schema,
   type ColumnSchema,
   type TableSchema,
 } from "@dlt-ts/core";

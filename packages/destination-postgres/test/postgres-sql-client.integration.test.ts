@@ -1,9 +1,4 @@
-import {
-  DatabaseTerminalException,
-  DatabaseTransientException,
-  DatabaseUndefinedRelation,
-  capabilities,
-} from "@dlt-ts/core";
+import { capabilities, DatabaseTerminalException, DatabaseTransientException, DatabaseUndefinedRelation } from "@dlt-ts/core";
 import { PostgresSqlClient, postgresCapabilities } from "@dlt-ts/destination-postgres";
 import { TEST_CREDENTIALS, dropDatasets, ensureTestDatabase, testSqlClient, uniqueDataset } from "./pg-test-utils.js";
 

@@ -1,26 +1,104 @@
 import "reflect-metadata";
 
-export * from "@dlt-ts/core";
-export {
-  destination,
-  destinationFrom,
-  DestinationBase,
-  LoadClientJobFailed,
-  type DestinationFromOptions,
-  type FunctionSinkOptions,
-  type LoadJobResult,
-  type LoadPackageResult,
-} from "@dlt-ts/loader";
+/*
+ * What a dlt-ts user imports. Everything here is public API; the stages'
+ * internals (normalizer, loader, SQL kit) stay in their own packages.
+ */
+
+// Pipelines, resources, sources
 export { pipeline, Pipeline, newLoadId, type PipelineOptions, type RunOptions, type RunData } from "./pipeline/pipeline.js";
 export { PipelineStepFailed } from "./pipeline/pipeline-exceptions.js";
 export { PipelineSqlClient } from "./pipeline/pipeline-sql-client.js";
-export { resolveDestination, UnknownDestinationException, type DestinationReference } from "./pipeline/destination-reference.js";
+export { resolveDestination, type DestinationReference } from "./pipeline/destination-reference.js";
 export type { PipelineState } from "./pipeline/pipeline-state.js";
-export { resource, DltResource, type ResourceOptions, type TableHintOptions, type WriteDispositionConfig, type ColumnsHint } from "./extract/resource.js";
+export { resource, DltResource, type ResourceOptions } from "./extract/resource.js";
 export { source, DltSource, type SourceOptions } from "./extract/source.js";
-export type { DataItem, DataSource } from "./extract/data-items.js";
+export type { DataSource } from "./extract/data-items.js";
 export type { ExtractInfo } from "./extract/extractor.js";
+
+// Run info
 export { LoadInfo } from "./run-info/load-info.js";
 export { NormalizeInfo } from "./run-info/normalize-info.js";
 export type { PipelineTrace, TraceStep } from "./run-info/trace.js";
 export type { ProgressMode } from "./run-info/progress.js";
+export { LoadClientJobFailed, LoadClientJobRetry, type LoadJobResult, type LoadPackageResult } from "@dlt-ts/loader";
+
+// Your code as a destination
+export {
+  destination,
+  destinationFrom,
+  DestinationBase,
+  DestinationCallableNotFound,
+  InvalidSinkCallable,
+  SinkOptionsException,
+  type DestinationFromOptions,
+  type FunctionSinkOptions,
+  type SinkOptions,
+  type SinkItem,
+} from "@dlt-ts/destination-sink";
+
+// Config, secrets and credentials
+export {
+  config,
+  configSpec,
+  secret,
+  resolveConfig,
+  Secret,
+  ConnectionStringCredentials,
+  CredentialsConfiguration,
+  type ExplicitValues,
+  type FieldOptions,
+  type ResolveConfigOptions,
+  type SpecOptions,
+} from "@dlt-ts/core";
+
+// Destinations by name
+export {
+  registerDestination,
+  unregisterDestination,
+  registeredDestinations,
+  resolveDestinationByName,
+  findInstalledDestinations,
+  type Destination,
+  type DestinationCapabilities,
+  type DestinationFactory,
+  type DestinationFactoryOptions,
+  type InstalledDestination,
+} from "@dlt-ts/core";
+
+// Exceptions
+export {
+  DltException,
+  ConfigurationException,
+  ConfigFieldMissingException,
+  ConfigValueCannotBeCoercedException,
+  ConfigDecoratorException,
+  DestinationException,
+  DestinationTerminalException,
+  DestinationTransientException,
+  DatabaseException,
+  DatabaseTerminalException,
+  DatabaseTransientException,
+  DatabaseUndefinedRelation,
+  UnknownDestinationException,
+} from "@dlt-ts/core";
+
+// Data and schema types
+export {
+  Schema,
+  type ColumnHints,
+  type ColumnSchema,
+  type ColumnsHint,
+  type DataItem,
+  type DataType,
+  type LoaderFileFormat,
+  type MergeStrategy,
+  type ReplaceStrategy,
+  type SqlClient,
+  type SqlQueryResult,
+  type SqlRow,
+  type TableHintOptions,
+  type TableSchema,
+  type WriteDisposition,
+  type WriteDispositionConfig,
+} from "@dlt-ts/core";

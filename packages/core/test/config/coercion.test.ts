@@ -1,12 +1,4 @@
-import {
-  config,
-  ConfigValueCannotBeCoercedException,
-  configSpec,
-  resolveConfig,
-  resolveValue,
-  Secret,
-  secret,
-} from "@dlt-ts/core";
+import { config, configSpec, ConfigValueCannotBeCoercedException, resolveConfig, resolveValue, Secret, secret } from "@dlt-ts/core";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 
 @configSpec({ section: "sources.typed" })

@@ -1,14 +1,6 @@
 import { utimesSync } from "node:fs";
 import { join } from "node:path";
-import {
-  config,
-  ConfigFileParseException,
-  configSpec,
-  createConfigProviders,
-  resolveConfig,
-  resolveValue,
-  secret,
-} from "@dlt-ts/core";
+import { config, ConfigFileParseException, configSpec, createConfigProviders, resolveConfig, resolveValue, secret } from "@dlt-ts/core";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 
 @configSpec({ section: "destination.my_api" })

@@ -1,4 +1,4 @@
-import { resolveConfig, resolveValue, secret, config } from "@dlt-ts/core";
+import { config, resolveConfig, resolveValue, secret } from "@dlt-ts/core";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 
 class DestConfig {

@@ -2,16 +2,16 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  InvalidDestinationFactoryException,
-  UnknownDestinationException,
   createDestination,
   defaultCapabilities,
   destinationNameOfPackage,
   destinationPackageCandidates,
   findInstalledDestinations,
+  InvalidDestinationFactoryException,
   registerDestination,
   registeredDestinations,
   resolveDestinationByName,
+  UnknownDestinationException,
   unregisterDestination,
   type Destination,
   type DestinationFactoryOptions,

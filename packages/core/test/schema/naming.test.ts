@@ -2,10 +2,10 @@ import {
   DirectNamingConvention,
   DuckCaseNamingConvention,
   EmptyIdentifierException,
-  SnakeCaseNamingConvention,
-  UnknownNamingConventionException,
   identifierTag,
   namingConvention,
+  SnakeCaseNamingConvention,
+  UnknownNamingConventionException,
 } from "@dlt-ts/core";
 
 describe("snake_case naming", () => {

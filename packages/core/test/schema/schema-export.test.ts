@@ -1,4 +1,4 @@
-import { Schema, SchemaEvolver, SnakeCaseNamingConvention, schemaToJson, schemaToYaml } from "@dlt-ts/core";
+import { Schema, SchemaEvolver, schemaToJson, schemaToYaml, SnakeCaseNamingConvention } from "@dlt-ts/core";
 
 function sample(): Schema {
   const schema = new Schema("github");

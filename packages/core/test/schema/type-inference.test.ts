@@ -1,4 +1,4 @@
-import { NOT_COERCIBLE, coerceValue, inferDataType, isIsoTimestamp, parseIsoTimestamp } from "@dlt-ts/core";
+import { coerceValue, inferDataType, isIsoTimestamp, NOT_COERCIBLE, parseIsoTimestamp } from "@dlt-ts/core";
 
 const detections = ["iso_timestamp"];
 

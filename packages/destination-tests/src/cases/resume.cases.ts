@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { LoadPackageStorage, Schema, parseJobFileName, type StoredSchema, type TableSchema } from "@dlt-ts/core";
+import { LoadPackageStorage, parseJobFileName, Schema, type StoredSchema, type TableSchema } from "@dlt-ts/core";
 import { PipelineStepFailed, resource, source, type Pipeline } from "dlt-ts";
 import type { CaseRegistrar, TestScope } from "../conformance-harness.js";
 import { withFailingJobs } from "../faulty-destination.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Help, Option } from "commander";
-import { DltException } from "@dlt-ts/core";
+import { defaultPipelinesDir, DltException } from "@dlt-ts/core";
 import { CliError, processOutput, type CliOutput } from "./cli-output.js";
 import { initProject } from "./init-command.js";
 import { DESTINATION_TEMPLATES } from "./init-templates.js";
@@ -13,7 +13,7 @@ import {
   showLoadPackage,
   showTrace,
 } from "./pipeline-commands.js";
-import { PipelineInspector, defaultPipelinesDir } from "./pipeline-inspector.js";
+import { PipelineInspector } from "./pipeline-inspector.js";
 import { showTables } from "./pipeline-show.js";
 import { syncPipeline } from "./pipeline-sync.js";
 

@@ -4,15 +4,15 @@ import * as path from "node:path";
 import {
   JOB_FOLDERS,
   LoadPackageStorage,
-  Schema,
   parseJobFileName,
+  PipelineLayout,
+  Schema,
   type JobFolder,
   type PackageState,
   type SchemaUpdate,
   type StoredSchema,
 } from "@dlt-ts/core";
 import { readStateFile, writeStateFile, type PipelineState } from "../pipeline/pipeline-state.js";
-import { TRACE_FILE } from "../run-info/trace.js";
 import { CliError } from "./cli-output.js";
 
 /** Where a package is: extracted and normalized ones are pending, loaded ones are done (loaded or aborted). */
@@ -66,9 +66,6 @@ export interface PipelineListing {
   lastRunAt: Date | undefined;
 }
 
-const STATE_FILE = "state.json";
-
-export { defaultPipelinesDir } from "../pipeline/pipeline.js";
 
 /**
  * Reads a pipeline's working dir (`<pipelines dir>/<name>/`) directly: state,
@@ -80,46 +77,52 @@ export class PipelineInspector {
   readonly extracted: LoadPackageStorage;
   readonly normalized: LoadPackageStorage;
   readonly loaded: LoadPackageStorage;
+  readonly workingDir: string;
 
-  private constructor(
-    readonly pipelineName: string,
-    readonly pipelinesDir: string,
-    readonly workingDir: string,
-  ) {
-    this.extracted = new LoadPackageStorage(path.join(workingDir, "normalize", "extracted"));
-    this.normalized = new LoadPackageStorage(path.join(workingDir, "load", "normalized"));
-    this.loaded = new LoadPackageStorage(path.join(workingDir, "load", "loaded"));
+  private constructor(readonly layout: PipelineLayout) {
+    this.workingDir = layout.workingDir;
+    this.extracted = layout.extracted();
+    this.normalized = layout.normalized();
+    this.loaded = layout.loaded();
+  }
+
+  get pipelineName(): string {
+    return this.layout.pipelineName;
+  }
+
+  get pipelinesDir(): string {
+    return this.layout.pipelinesDir;
   }
 
   /** Pipelines in `pipelinesDir`, most recently run first. */
   static list(pipelinesDir: string): PipelineListing[] {
     const entries = existsSync(pipelinesDir) ? readdirSync(pipelinesDir, { withFileTypes: true }) : [];
     return entries
-      .filter((e) => e.isDirectory() && isWorkingDir(path.join(pipelinesDir, e.name)))
+      .filter((e) => e.isDirectory() && isWorkingDir(new PipelineLayout(e.name, pipelinesDir)))
       .map((e) => {
-        const workingDir = path.join(pipelinesDir, e.name);
-        return { name: e.name, workingDir, lastRunAt: lastRunAt(workingDir) };
+        const layout = new PipelineLayout(e.name, pipelinesDir);
+        return { name: e.name, workingDir: layout.workingDir, lastRunAt: lastRunAt(layout) };
       })
       .sort((a, b) => (b.lastRunAt?.getTime() ?? 0) - (a.lastRunAt?.getTime() ?? 0) || a.name.localeCompare(b.name));
   }
 
   /** Opens an existing pipeline; fails naming the pipelines that are there. */
   static open(pipelineName: string, pipelinesDir: string): PipelineInspector {
-    const workingDir = path.join(pipelinesDir, pipelineName);
-    if (!isWorkingDir(workingDir)) {
+    const layout = new PipelineLayout(pipelineName, pipelinesDir);
+    if (!isWorkingDir(layout)) {
       const known = PipelineInspector.list(pipelinesDir).map((p) => p.name);
       const listing = known.length > 0 ? `known pipelines: ${known.sort().join(", ")}` : "there are no pipelines there";
       throw new CliError(`Pipeline "${pipelineName}" not found in ${pipelinesDir}: ${listing}`);
     }
-    return new PipelineInspector(pipelineName, pipelinesDir, workingDir);
+    return new PipelineInspector(layout);
   }
 
   get stateFile(): string {
-    return path.join(this.workingDir, STATE_FILE);
+    return this.layout.stateFile;
   }
 
   get schemasDir(): string {
-    return path.join(this.workingDir, "schemas");
+    return this.layout.schemasDir;
   }
 
   /** The state in state.json; undefined when the pipeline never extracted anything. */
@@ -128,7 +131,7 @@ export class PipelineInspector {
   }
 
   lastRunAt(): Date | undefined {
-    return lastRunAt(this.workingDir);
+    return lastRunAt(this.layout);
   }
 
   /** Names of the schemas kept in `schemas/`. */
@@ -155,7 +158,7 @@ export class PipelineInspector {
 
   /** The trace of the last run; undefined when the pipeline never ran. */
   trace(): StoredTrace | undefined {
-    const file = path.join(this.workingDir, TRACE_FILE);
+    const file = this.layout.traceFile;
     if (!existsSync(file)) return undefined;
     return JSON.parse(readFileSync(file, "utf8")) as StoredTrace;
   }
@@ -228,7 +231,7 @@ export class PipelineInspector {
    * clearing the hash makes the next extract send the state again.
    */
   private async forgetSyncedStateVersion(): Promise<void> {
-    const file = path.join(this.workingDir, STATE_FILE);
+    const file = this.layout.stateFile;
     const state = readStateFile(file);
     if (state) await writeStateFile(file, { ...state, versionHash: "" });
   }
@@ -251,13 +254,13 @@ export class PipelineInspector {
   }
 }
 
-function isWorkingDir(dir: string): boolean {
-  return existsSync(path.join(dir, STATE_FILE)) || existsSync(path.join(dir, TRACE_FILE));
+function isWorkingDir(layout: PipelineLayout): boolean {
+  return existsSync(layout.stateFile) || existsSync(layout.traceFile);
 }
 
 /** When the pipeline last ran: the end of its last trace, else when its state was written. */
-function lastRunAt(workingDir: string): Date | undefined {
-  const traceFile = path.join(workingDir, TRACE_FILE);
+function lastRunAt(layout: PipelineLayout): Date | undefined {
+  const traceFile = layout.traceFile;
   if (existsSync(traceFile)) {
     try {
       const trace = JSON.parse(readFileSync(traceFile, "utf8")) as StoredTrace;
@@ -267,7 +270,7 @@ function lastRunAt(workingDir: string): Date | undefined {
       // An unreadable trace falls back to the file times below.
     }
   }
-  for (const file of [traceFile, path.join(workingDir, STATE_FILE)]) {
+  for (const file of [traceFile, layout.stateFile]) {
     if (existsSync(file)) return statSync(file).mtime;
   }
   return undefined;

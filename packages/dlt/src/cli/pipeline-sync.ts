@@ -1,6 +1,5 @@
 import { promises as fs } from "node:fs";
-import * as path from "node:path";
-import { Schema, writeJsonAtomic, type StoredSchema } from "@dlt-ts/core";
+import { PipelineLayout, Schema, type StoredSchema } from "@dlt-ts/core";
 import { decompressState, newState, writeStateFile, type PipelineState } from "../pipeline/pipeline-state.js";
 import { CliError, type CliOutput } from "./cli-output.js";
 import { plural } from "./cli-format.js";
@@ -26,7 +25,8 @@ export async function syncPipeline(pipelineName: string, pipelinesDir: string, o
   const existing = PipelineInspector.list(pipelinesDir).some((p) => p.name === pipelineName);
   // Without --destination a pipeline must exist here: open() explains what is there when it does not.
   const inspector = existing || !options.destination ? PipelineInspector.open(pipelineName, pipelinesDir) : undefined;
-  const workingDir = path.join(pipelinesDir, pipelineName);
+  const layout = new PipelineLayout(pipelineName, pipelinesDir);
+  const workingDir = layout.workingDir;
   const state = inspector?.state();
   const choice = chooseDestination(pipelineName, state, options.destination);
   if (choice.type === SINK_DESTINATION_TYPE) {
@@ -72,8 +72,9 @@ export async function syncPipeline(pipelineName: string, pipelinesDir: string, o
   }
   await fs.rm(workingDir, { recursive: true, force: true });
   await fs.mkdir(workingDir, { recursive: true });
-  await writeStateFile(path.join(workingDir, "state.json"), restored);
-  for (const schema of schemas) await writeJsonAtomic(path.join(workingDir, "schemas", `${schema.name}.schema.json`), schema);
+  await writeStateFile(layout.stateFile, restored);
+  const schemaStore = layout.schemaStore();
+  for (const schema of schemas) await schemaStore.saveStored(schema);
   const names = schemas.map((s) => `${s.name} (version ${s.version})`).join(", ") || "none";
   output.out(`Restored state version ${restored.stateVersion} of pipeline ${pipelineName} with ${plural(schemas.length, "schema")}: ${names}`);
 }

@@ -1,3 +1,5 @@
+import type { DataItem } from "@dlt-ts/core";
+
 /** Anything a resource can be made of. */
 export type DataSource =
   | unknown[]
@@ -6,7 +8,6 @@ export type DataSource =
   | AsyncIterable<unknown>
   | (() => unknown);
 
-export type DataItem = Record<string, unknown>;
 
 /**
  * Iterates any supported data form as items: arrays, one object, sync or

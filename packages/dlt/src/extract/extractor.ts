@@ -1,16 +1,14 @@
-import { DltException, TableNameCollisionException, type NamingConvention } from "@dlt-ts/core";
-import { iterateItems, type DataItem } from "./data-items.js";
-import type { ExtractTarget } from "./extract-target.js";
-import { normalizeTableHints, type TableHints } from "./table-hints.js";
+import {
+  DltException,
+  normalizeTableHints,
+  TableNameCollisionException,
+  type DataItem,
+  type ExtractTarget,
+  type NamingConvention,
+  type TableHints,
+} from "@dlt-ts/core";
+import { iterateItems } from "./data-items.js";
 import type { DltResource } from "./resource.js";
-
-export { EXTRACTED_FORMAT, HINTS_FILE } from "./job-file-target.js";
-
-/** What an extracted package holds besides its items. */
-export interface ExtractedPackageInfo {
-  schemaName: string;
-  tables: Record<string, TableHints>;
-}
 
 export interface ExtractInfo {
   loadId: string;

@@ -1,15 +1,16 @@
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
-import { LoadPackageStorage, formatJobFileName } from "@dlt-ts/core";
+import {
+  encodeTypedJson,
+  EXTRACTED_FORMAT,
+  formatJobFileName,
+  HINTS_FILE,
+  LoadPackageStorage,
+  type DataItem,
+  type ExtractedPackageInfo,
+  type ExtractTarget,
+} from "@dlt-ts/core";
 import { BufferedLineWriter } from "./buffered-line-writer.js";
-import type { DataItem } from "./data-items.js";
-import type { ExtractTarget } from "./extract-target.js";
-import type { ExtractedPackageInfo } from "./extractor.js";
-import { encodeTypedJson } from "./typed-json.js";
-
-/** Format of extracted job files: JSON lines that keep Date, bigint and binary values. */
-export const EXTRACTED_FORMAT = "typed-jsonl";
-export const HINTS_FILE = "hints.json";
 
 /** Writes items as typed JSON lines, one file per table, into a hidden extracted package. */
 export class JobFileTarget implements ExtractTarget {

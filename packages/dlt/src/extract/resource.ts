@@ -1,28 +1,5 @@
-import type { ColumnHints, ColumnSchema, LoaderFileFormat, MergeStrategy, ReplaceStrategy, WriteDisposition } from "@dlt-ts/core";
+import type { TableHintOptions } from "@dlt-ts/core";
 import type { DataSource } from "./data-items.js";
-
-/** `"merge"`, or dlt's object form `{ disposition: "merge", strategy: "upsert" }`. */
-export type WriteDispositionConfig =
-  | WriteDisposition
-  | { disposition: "merge"; strategy?: MergeStrategy }
-  | { disposition: "replace"; strategy?: ReplaceStrategy }
-  | { disposition: "append" | "skip" };
-
-/** Column hints keyed by column name, or a list of columns with names. */
-export type ColumnsHint = Record<string, ColumnHints> | ColumnSchema[];
-
-/** Table hints shared by resources and `run()`; names are source names (normalized later). */
-export interface TableHintOptions {
-  /** Default "append". */
-  writeDisposition?: WriteDispositionConfig;
-  primaryKey?: string | string[];
-  mergeKey?: string | string[];
-  columns?: ColumnsHint;
-  /** Nested data deeper than this is kept as json. Default: the destination's, else 1000. */
-  maxTableNesting?: number;
-  /** Default: the destination's preferred format. */
-  loaderFileFormat?: LoaderFileFormat;
-}
 
 export interface ResourceOptions extends TableHintOptions {
   /** Resource name; also the table name unless `tableName` is given. Default: the function's name. */

@@ -1,13 +1,13 @@
 import {
-  DltException,
   destinationPackageCandidates,
+  DltException,
   isDestination,
   resolveDestinationByName,
   UnknownDestinationException,
   type Destination,
   type ResolveDestinationOptions,
 } from "@dlt-ts/core";
-import { toSinkDestination } from "@dlt-ts/loader";
+import { toSinkDestination } from "@dlt-ts/destination-sink";
 
 export { destinationPackageCandidates, isDestination, UnknownDestinationException };
 

@@ -1,28 +1,31 @@
-import * as os from "node:os";
 import * as path from "node:path";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import {
-  DltException,
-  LoadPackageStorage,
-  PIPELINE_STATE_TABLE_NAME,
-  Schema,
   defaultCapabilities,
+  defaultPipelinesDir,
+  DltException,
+  HINTS_FILE,
+  LoadPackageStorage,
   namingConvention,
+  normalizeTableHints,
+  PIPELINE_STATE_TABLE_NAME,
+  PipelineLayout,
+  Schema,
+  SchemaStore,
   type ConfiguredDestination,
   type Destination,
   type DestinationCapabilities,
+  type ExtractedPackageInfo,
+  type ExtractTarget,
   type NamingConvention,
   type StoredSchema,
 } from "@dlt-ts/core";
+import { NormalizeStage, NormalizingTarget, type NormalizeInfo as PackageNormalizeInfo } from "@dlt-ts/normalizer";
 import { LoadClientJobException, Loader, resolveLoaderSettings, type LoadPackageResult } from "@dlt-ts/loader";
-import { Extractor, HINTS_FILE, type ExtractInfo, type ExtractedPackageInfo, type ExtraTableRows } from "../extract/extractor.js";
-import type { ExtractTarget } from "../extract/extract-target.js";
+import { Extractor, type ExtractInfo, type ExtraTableRows } from "../extract/extractor.js";
 import { JobFileTarget } from "../extract/job-file-target.js";
-import { NormalizingTarget } from "../normalize/normalizing-target.js";
 import { DltResource, type ResourceOptions } from "../extract/resource.js";
 import { DltSource } from "../extract/source.js";
-import { normalizeTableHints } from "../extract/table-hints.js";
-import { NormalizeStage, type NormalizeInfo as PackageNormalizeInfo } from "../normalize/normalize-stage.js";
 import { LoadInfo } from "../run-info/load-info.js";
 import { NormalizeInfo } from "../run-info/normalize-info.js";
 import { ProgressReporter, type ProgressMode } from "../run-info/progress.js";
@@ -30,7 +33,6 @@ import { TraceRecorder, type PipelineTrace } from "../run-info/trace.js";
 import { resolveDestination, type DestinationReference } from "./destination-reference.js";
 import { PipelineStepFailed } from "./pipeline-exceptions.js";
 import { PipelineSqlClient } from "./pipeline-sql-client.js";
-import { SchemaStore } from "./schema-store.js";
 import {
   bumpStateVersion,
   decompressState,
@@ -84,6 +86,7 @@ export class Pipeline {
   readonly datasetName: string;
   readonly workingDir: string;
   readonly projectDir: string | undefined;
+  private readonly layout: PipelineLayout;
   private readonly destinationReference: DestinationReference | undefined;
   private destinationInstance: Destination | undefined;
   private readonly progressMode: ProgressMode;
@@ -98,19 +101,20 @@ export class Pipeline {
   constructor(options: PipelineOptions = {}) {
     this.pipelineName = options.pipelineName ?? defaultPipelineName();
     this.datasetName = options.datasetName ?? `${this.pipelineName}_dataset`;
-    this.workingDir = path.join(options.pipelinesDir ?? defaultPipelinesDir(), this.pipelineName);
+    this.layout = new PipelineLayout(this.pipelineName, options.pipelinesDir ?? defaultPipelinesDir());
+    this.workingDir = this.layout.workingDir;
     this.projectDir = options.projectDir;
     this.destinationReference = options.destination;
     this.progressMode = options.progress ?? "auto";
-    this.schemaStore = new SchemaStore(path.join(this.workingDir, "schemas"));
-    this.extracted = new LoadPackageStorage(path.join(this.workingDir, "normalize", "extracted"));
-    this.normalized = new LoadPackageStorage(path.join(this.workingDir, "load", "normalized"));
-    this.loaded = new LoadPackageStorage(path.join(this.workingDir, "load", "loaded"));
+    this.schemaStore = this.layout.schemaStore();
+    this.extracted = this.layout.extracted();
+    this.normalized = this.layout.normalized();
+    this.loaded = this.layout.loaded();
     this.stateValue = readStateFile(this.stateFile) ?? newState(this.pipelineName, this.datasetName);
   }
 
   private get stateFile(): string {
-    return path.join(this.workingDir, "state.json");
+    return this.layout.stateFile;
   }
 
   /** The pipeline state; `state.sources` is yours to keep values across runs. */
@@ -139,7 +143,7 @@ export class Pipeline {
   schema(name: string): Schema | undefined {
     let schema = this.schemaCache.get(name);
     if (!schema) {
-      const file = path.join(this.schemaStore.dir, `${name}.schema.json`);
+      const file = this.schemaStore.file(name);
       if (!existsSync(file)) return undefined;
       schema = Schema.fromStored(JSON.parse(readFileSync(file, "utf8")) as StoredSchema);
       this.schemaCache.set(name, schema);
@@ -194,7 +198,7 @@ export class Pipeline {
       return finished ? info.withEarlierPackages(finished) : info;
     } finally {
       this.trace = recorder.trace;
-      await recorder.save(this.workingDir);
+      await recorder.save(this.layout.traceFile);
     }
   }
 
@@ -429,11 +433,6 @@ export class Pipeline {
 /** Creates a pipeline. See {@link PipelineOptions} for defaults. */
 export function pipeline(options: PipelineOptions = {}): Pipeline {
   return new Pipeline(options);
-}
-
-/** `~/.dlt-ts/pipelines`: where working dirs live unless `pipelinesDir` says otherwise. */
-export function defaultPipelinesDir(): string {
-  return path.join(os.homedir(), ".dlt-ts", "pipelines");
 }
 
 /** dlt's load ids: seconds since the epoch with microseconds, sortable as strings. */

@@ -1,4 +1,4 @@
-import type { NormalizeInfo as PackageNormalizeInfo } from "../normalize/normalize-stage.js";
+import type { NormalizeInfo as PackageNormalizeInfo } from "@dlt-ts/normalizer";
 
 /** Rows per table over the packages one normalize() call produced. */
 export class NormalizeInfo {

@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import { writeJsonAtomic } from "@dlt-ts/core";
 
 export interface TraceStep {
@@ -18,9 +17,7 @@ export interface PipelineTrace {
   steps: TraceStep[];
 }
 
-export const TRACE_FILE = "trace.json";
-
-/** Collects the steps of one run and saves them as `<working dir>/trace.json`. */
+/** Collects the steps of one run and saves them (as `trace.json` in the working dir, see PipelineLayout). */
 export class TraceRecorder {
   readonly trace: PipelineTrace;
 
@@ -42,8 +39,8 @@ export class TraceRecorder {
     }
   }
 
-  async save(workingDir: string): Promise<void> {
+  async save(file: string): Promise<void> {
     this.trace.finishedAt = new Date();
-    await writeJsonAtomic(path.join(workingDir, TRACE_FILE), this.trace);
+    await writeJsonAtomic(file, this.trace);
   }
 }

@@ -1,5 +1,5 @@
 import { iterateItems } from "../../src/extract/data-items";
-import { decodeTypedJson, encodeTypedJson } from "../../src/extract/typed-json";
+import { decodeTypedJson, encodeTypedJson } from "@dlt-ts/core";
 
 async function collect(data: unknown): Promise<unknown[]> {
   const items: unknown[] = [];

@@ -1,0 +1,343 @@
+import { promises as fs } from "node:fs";
+import { DestinationTerminalException } from "@dlt-ts/core";
+import { LoadClientJobFailed, LoadClientJobRetry, Loader, type LoaderOptions, type LoadProgress } from "@dlt-ts/loader";
+import { FakeDestination, delay, type JobBehaviour } from "./support/fake-destination.js";
+import { rows, schemaWith, table, tempStorages, writePackage, type TempStorages } from "./support/load-packages.js";
+
+const fast: LoaderOptions = { retryBackoffMs: 1, maxRetryBackoffMs: 2 };
+
+describe("Loader", () => {
+  let s: TempStorages;
+  beforeEach(async () => {
+    s = await tempStorages();
+  });
+  afterEach(async () => {
+    await s.cleanup();
+  });
+
+  const schema = schemaWith("shop", [
+    table("orders", ["id"]),
+    table("orders__items", ["id"], { parent: "orders" }),
+    table("customers", ["id"], { writeDisposition: "merge" }),
+  ]);
+
+  function loader(dest: FakeDestination, options: LoaderOptions = {}): Loader {
+    return new Loader({ normalized: s.normalized, loaded: s.loaded, destination: dest, options: { ...fast, ...options } });
+  }
+
+  it("loads a package: schema update, every job, table chains, completeLoad, then moves it to loaded", async () => {
+    const updates = { orders: schema.tables["orders"]! };
+    await writePackage(
+      s.normalized,
+      "100.1",
+      schema,
+      { "orders.a1.0.jsonl": rows(3), "orders__items.b1.0.jsonl": rows(2), "customers.c1.0.jsonl": rows(1) },
+      updates,
+    );
+    const dest = new FakeDestination();
+    const [result] = await loader(dest).run();
+
+    expect(dest.calls[0]).toBe("createClient:shop");
+    expect(dest.calls.slice(1, 3)).toEqual(["initializeStorage", "updateStoredSchema"]);
+    expect(dest.updates[0]).toEqual(updates);
+    expect(dest.calls.slice(-2)).toEqual(["completeLoad:100.1", "close"]);
+    expect(dest.chains.map((c) => c.tables).sort()).toEqual([["customers"], ["orders", "orders__items"]]);
+
+    expect(result!.status).toBe("loaded");
+    expect(result!.schemaName).toBe("shop");
+    expect(result!.jobs.map((j) => [j.fileName, j.table, j.state]).sort()).toEqual([
+      ["customers.c1.0.jsonl", "customers", "completed"],
+      ["orders.a1.0.jsonl", "orders", "completed"],
+      ["orders__items.b1.0.jsonl", "orders__items", "completed"],
+    ]);
+    expect(result!.jobs.every((j) => j.fileSize > 0)).toBe(true);
+    expect(await s.normalized.listPackages()).toEqual([]);
+    expect(await s.loaded.listPackages()).toEqual(["100.1"]);
+    expect((await s.loaded.readState("100.1")).status).toBe("loaded");
+    expect(await s.loaded.listJobs("100.1", "completed_jobs")).toHaveLength(3);
+  });
+
+  it("hands nested tables their root's write disposition", async () => {
+    await writePackage(s.normalized, "1", schema, { "orders__items.b1.0.jsonl": rows(1) });
+    const seen: (string | undefined)[] = [];
+    await loader(new FakeDestination(async (r) => void seen.push(r.table.writeDisposition))).run();
+    expect(seen).toEqual(["append"]);
+  });
+
+  it("loads packages oldest first and loads an empty package too", async () => {
+    await writePackage(s.normalized, "200.5", schema, { "orders.x.0.jsonl": rows(1) });
+    await writePackage(s.normalized, "100.5", schema, {});
+    const dest = new FakeDestination();
+    const results = await loader(dest).run();
+    expect(results.map((r) => r.loadId)).toEqual(["100.5", "200.5"]);
+    expect(dest.completedLoads).toEqual(["100.5", "200.5"]);
+  });
+
+  it("resumes jobs a killed run left in started_jobs before new ones, and keeps jobs completed earlier", async () => {
+    await writePackage(s.normalized, "1", schema, {
+      "orders.a.0.jsonl": rows(1),
+      "orders.b.0.jsonl": rows(1),
+      "orders.c.0.jsonl": rows(1),
+    });
+    await s.normalized.startJob("1", "orders.c.0.jsonl");
+    await s.normalized.startJob("1", "orders.b.0.jsonl");
+    await s.normalized.completeJob("1", "orders.b.0.jsonl");
+    const dest = new FakeDestination();
+    const [result] = await loader(dest, { parallelismStrategy: "sequential" }).run();
+    expect(dest.order).toEqual(["orders.c.0.jsonl", "orders.a.0.jsonl"]);
+    expect(result!.jobs).toHaveLength(3);
+    expect(result!.jobs.find((j) => j.fileName === "orders.b.0.jsonl")!.elapsedMs).toBe(0);
+  });
+
+  it("retries a failing job with the retry count raised in its file name, then completes it", async () => {
+    await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+    const names: string[] = [];
+    const dest = new FakeDestination(async (r, attempt) => {
+      names.push(r.fileName);
+      if (attempt < 3) throw new Error(`flaky ${attempt}`);
+    });
+    const [result] = await loader(dest).run();
+    expect(names).toEqual(["orders.a.0.jsonl", "orders.a.1.jsonl", "orders.a.2.jsonl"]);
+    expect(result!.jobs).toEqual([expect.objectContaining({ fileName: "orders.a.2.jsonl", state: "completed", retries: 2 })]);
+    expect(await s.loaded.listJobs("1", "completed_jobs")).toEqual(["orders.a.2.jsonl"]);
+  });
+
+  it("out of tries, a job goes back to new_jobs, the package stays pending and LoadClientJobRetry is thrown", async () => {
+    await writePackage(s.normalized, "1", schema, {
+      "customers.z.0.jsonl": rows(1),
+      "orders.a.0.jsonl": rows(1),
+    });
+    let down = true;
+    const dest = new FakeDestination(async (r) => {
+      if (r.table.name === "customers" && down) throw new Error("server said 503");
+    });
+    const error = await loader(dest, { raiseOnMaxRetries: 3, parallelismStrategy: "sequential" })
+      .run()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadClientJobRetry);
+    const retry = error as LoadClientJobRetry;
+    expect(dest.attempts.get("customers.z")).toBe(3);
+    expect(retry).toMatchObject({ loadId: "1", fileName: "customers.z.3.jsonl", table: "customers", tries: 3 });
+    expect(retry.message).toBe(
+      'Load package 1 is not complete: job "customers.z.3.jsonl" (table "customers") failed 3 times in this run, ' +
+        "the last time with:\n  Error: server said 503\nThe package stays pending; run the pipeline again to resume it " +
+        "where it stopped. Tries per run: load.raise_on_max_retries (env LOAD__RAISE_ON_MAX_RETRIES; 0 retries without limit).",
+    );
+    expect(retry.results[0]).toMatchObject({ status: "pending" });
+    expect(retry.results[0]!.jobs).toEqual([expect.objectContaining({ state: "retry", failureMessage: "Error: server said 503" })]);
+    // nothing else was started, nothing completed, the client was closed
+    expect(dest.order.filter((n) => n.startsWith("orders"))).toEqual([]);
+    expect(dest.completedLoads).toEqual([]);
+    expect(dest.closed).toBe(1);
+    expect(await s.normalized.listJobs("1", "new_jobs")).toEqual(["customers.z.3.jsonl", "orders.a.0.jsonl"]);
+    expect(await s.loaded.listPackages()).toEqual([]);
+
+    // the next run gets its own tries and completes the package
+    down = false;
+    const [result] = await loader(dest, { raiseOnMaxRetries: 3 }).run();
+    expect(result!.status).toBe("loaded");
+    expect(result!.jobs.find((j) => j.table === "customers")).toMatchObject({ state: "completed", retries: 3 });
+  });
+
+  it("raiseOnMaxRetries 0 retries without limit", async () => {
+    await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+    const dest = new FakeDestination(async (_r, attempt) => {
+      if (attempt < 8) throw new Error("flaky");
+    });
+    const [result] = await loader(dest, { raiseOnMaxRetries: 0 }).run();
+    expect(result!.jobs[0]).toMatchObject({ state: "completed", retries: 7 });
+  });
+
+  it("a terminal failure aborts the package: jobs not run yet go to failed_jobs, no completeLoad", async () => {
+    await writePackage(s.normalized, "1", schema, {
+      "customers.z.0.jsonl": rows(1),
+      "orders.a.0.jsonl": rows(1),
+      "orders.b.0.jsonl": rows(1),
+    });
+    const dest = new FakeDestination(async (r) => {
+      if (r.table.name === "customers") throw new DestinationTerminalException("bad record");
+    });
+    const error = await loader(dest, { parallelismStrategy: "sequential" })
+      .run()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadClientJobFailed);
+    const failed = error as LoadClientJobFailed;
+    expect(failed).toMatchObject({ loadId: "1", fileName: "customers.z.0.jsonl", table: "customers" });
+    expect(failed.message).toBe(
+      'Load package 1 was aborted: job "customers.z.0.jsonl" (table "customers") failed:\n' +
+        "  DestinationTerminalException: bad record\n" +
+        "Set load.raise_on_failed_jobs = false (env LOAD__RAISE_ON_FAILED_JOBS=false) to complete packages that have failed jobs instead.",
+    );
+    expect(dest.order.filter((n) => n.startsWith("orders"))).toEqual([]);
+    expect(dest.completedLoads).toEqual([]);
+    expect(dest.closed).toBe(1);
+    expect(await s.loaded.listJobs("1", "failed_jobs")).toEqual(["customers.z.0.jsonl", "orders.a.0.jsonl", "orders.b.0.jsonl"]);
+    expect(await s.loaded.readFailureMessage("1", "orders.a.0.jsonl")).toContain("aborted before this job ran");
+    expect((await s.loaded.readState("1")).status).toBe("aborted");
+    expect(failed.results[0]!.status).toBe("aborted");
+    expect(failed.results[0]!.jobs.filter((j) => j.state === "failed")).toHaveLength(3);
+    // an aborted package is not loaded again
+    expect(await loader(dest).run()).toEqual([]);
+  });
+
+  it("fails a job at once on a DestinationTerminalException", async () => {
+    await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+    const dest = new FakeDestination(async () => {
+      throw new DestinationTerminalException("bad api key", { cause: new Error("401") });
+    });
+    const error = (await loader(dest).run().catch((e: unknown) => e)) as LoadClientJobFailed;
+    expect(dest.attempts.get("orders.a")).toBe(1);
+    expect(error.failureMessage).toBe("DestinationTerminalException: bad api key\n  caused by Error: 401");
+    expect(await s.loaded.readFailureMessage("1", "orders.a.0.jsonl")).toBe(error.failureMessage);
+  });
+
+  it("with raiseOnFailedJobs false completes the package and reports the failed job", async () => {
+    await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1), "customers.c.0.jsonl": rows(1) });
+    const dest = new FakeDestination(async (r) => {
+      if (r.table.name === "orders") throw new DestinationTerminalException("rejected");
+    });
+    const [result] = await loader(dest, { raiseOnFailedJobs: false }).run();
+    expect(result!.status).toBe("loaded");
+    expect(dest.completedLoads).toEqual(["1"]);
+    expect(result!.jobs.find((j) => j.table === "orders")).toMatchObject({
+      state: "failed",
+      failureMessage: "DestinationTerminalException: rejected",
+    });
+    // a chain whose only job failed is not completed
+    expect(dest.chains.map((c) => c.tables)).toEqual([["customers"]]);
+  });
+
+  it("fails jobs for tables the schema does not know", async () => {
+    await writePackage(s.normalized, "1", schema, { "ghost.a.0.jsonl": rows(1) });
+    const [result] = await loader(new FakeDestination(), { raiseOnFailedJobs: false }).run();
+    expect(result!.jobs[0]!.failureMessage).toBe(
+      'LoadJobUnknownTable: Job file "ghost.a.0.jsonl" is for table "ghost", which is not in the package schema',
+    );
+  });
+
+  describe("parallelism", () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`${["orders", "customers", "orders__items"][i % 3]}.f${String(i).padStart(2, "0")}.0.jsonl`, rows(1)]),
+    );
+    const slow: JobBehaviour = () => delay(5);
+
+    it("parallel: at most maxParallelLoadJobs in flight", async () => {
+      await writePackage(s.normalized, "1", schema, many);
+      const dest = new FakeDestination(slow, { maxParallelLoadJobs: 4 });
+      await loader(dest).run();
+      expect(dest.maxInFlight).toBe(4);
+    });
+
+    it("parallel: load.workers caps it too", async () => {
+      await writePackage(s.normalized, "1", schema, many);
+      const dest = new FakeDestination(slow, { maxParallelLoadJobs: 10 });
+      await loader(dest, { workers: 3 }).run();
+      expect(dest.maxInFlight).toBe(3);
+    });
+
+    it("table-sequential: one job per table chain at a time", async () => {
+      await writePackage(s.normalized, "1", schema, many);
+      const dest = new FakeDestination(slow, { loaderParallelismStrategy: "table-sequential" });
+      await loader(dest).run();
+      expect(dest.maxInFlight).toBe(2);
+      for (const tables of dest.concurrentTables) {
+        const roots = tables.map((t) => (t === "orders__items" ? "orders" : t));
+        expect(new Set(roots).size).toBe(roots.length);
+      }
+    });
+
+    it("sequential: one after another in file order", async () => {
+      await writePackage(s.normalized, "1", schema, many);
+      const dest = new FakeDestination(slow, { loaderParallelismStrategy: "sequential" });
+      await loader(dest).run();
+      expect(dest.maxInFlight).toBe(1);
+      expect(dest.order).toEqual(Object.keys(many).sort());
+    });
+  });
+
+  describe("table chains", () => {
+    it("completes each chain once, after its last job, with the nested tables that had jobs", async () => {
+      const deep = schemaWith("s", [
+        table("a", ["id"]),
+        table("a__b", ["id"], { parent: "a" }),
+        table("a__c", ["id"], { parent: "a" }),
+        table("r", ["id"], { writeDisposition: "replace" }),
+        table("r__x", ["id"], { parent: "r" }),
+        table("k", ["id"], { writeDisposition: "skip" }),
+      ]);
+      await writePackage(s.normalized, "1", deep, {
+        "a.1.0.jsonl": rows(1),
+        "a__b.2.0.jsonl": rows(1),
+        "a__b.3.0.jsonl": rows(1),
+        "r.4.0.jsonl": rows(1),
+        "k.5.0.jsonl": rows(1),
+      });
+      const dest = new FakeDestination();
+      await loader(dest).run();
+      // replace keeps every table of the chain (they must be cleared), others only tables with jobs
+      expect(dest.chains.map((c) => c.tables)).toEqual(expect.arrayContaining([["a", "a__b"], ["r", "r__x"]]));
+      expect(dest.chains).toHaveLength(2);
+      const chainCall = dest.calls.indexOf("completeTableChain:a");
+      expect(chainCall).toBeLessThan(dest.calls.indexOf("completeLoad:1"));
+      expect(dest.order.filter((f) => f.startsWith("a")).length).toBe(3);
+    });
+
+    it("does not repeat a chain a killed run already completed", async () => {
+      await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1), "customers.b.0.jsonl": rows(1) });
+      await s.normalized.startJob("1", "orders.a.0.jsonl");
+      await s.normalized.completeJob("1", "orders.a.0.jsonl");
+      await s.normalized.updateState("1", { completedTableChains: ["orders"] });
+      const dest = new FakeDestination();
+      await loader(dest).run();
+      expect(dest.chains.map((c) => c.tables)).toEqual([["customers"]]);
+    });
+
+    it("completes a chain whose jobs all finished in an earlier run", async () => {
+      await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+      await s.normalized.startJob("1", "orders.a.0.jsonl");
+      await s.normalized.completeJob("1", "orders.a.0.jsonl");
+      const dest = new FakeDestination();
+      await loader(dest).run();
+      expect(dest.chains.map((c) => c.tables)).toEqual([["orders"]]);
+      expect(dest.order).toEqual([]);
+    });
+
+    it("leaves the package pending when completing a chain throws", async () => {
+      await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+      const dest = new FakeDestination();
+      const client = dest.createClient.bind(dest);
+      dest.createClient = async (sch) => {
+        const c = await client(sch);
+        c.completeTableChain = async () => {
+          throw new Error("merge failed");
+        };
+        return c;
+      };
+      await expect(loader(dest).run()).rejects.toThrow("merge failed");
+      expect(await s.normalized.listPackages()).toEqual(["1"]);
+      expect(await s.normalized.listJobs("1", "completed_jobs")).toEqual(["orders.a.0.jsonl"]);
+      expect(dest.closed).toBe(1);
+    });
+  });
+
+  it("reports progress after every job", async () => {
+    await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1), "orders.b.0.jsonl": rows(1) });
+    const seen: LoadProgress[] = [];
+    await loader(new FakeDestination(), { onProgress: (p) => seen.push(p), parallelismStrategy: "sequential" }).run();
+    expect(seen).toEqual([
+      { loadId: "1", jobsDone: 1, jobsFailed: 0, jobsTotal: 2 },
+      { loadId: "1", jobsDone: 2, jobsFailed: 0, jobsTotal: 2 },
+    ]);
+  });
+
+  it("leaves the package in place when the destination cannot be reached", async () => {
+    await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+    const dest = new FakeDestination();
+    const client = dest.createClient.bind(dest);
+    dest.createClient = async (sch) => ({ ...(await client(sch)), initializeStorage: async () => Promise.reject(new Error("ECONNREFUSED")) });
+    await expect(loader(dest).run()).rejects.toThrow("ECONNREFUSED");
+    expect(await s.normalized.listJobs("1", "new_jobs")).toEqual(["orders.a.0.jsonl"]);
+    expect(dest.closed).toBe(1);
+    await fs.access(s.normalized.packagePath("1"));
+  });
+});
