@@ -1,15 +1,6 @@
 import * as path from "node:path";
-import type {
-  ConfiguredDestination,
-  Destination,
-  DestinationCapabilities,
-  DestinationContext,
-  DestinationFactoryOptions,
-  JobClient,
-  ReplaceStrategy,
-  Schema,
-} from "@dlt-ts/core";
-import { resolveSqlDestinationConfig } from "@dlt-ts/sql";
+import type { ConfiguredDestination, DestinationCapabilities, DestinationContext, JobClient, ReplaceStrategy, Schema } from "@dlt-ts/core";
+import { SqlDestinationBase, type SqlDestinationOptions } from "@dlt-ts/sql";
 import { sqliteCapabilities } from "./sqlite-capabilities.js";
 import { SqliteClientConfiguration } from "./sqlite-configuration.js";
 import type { SqliteCredentials } from "./sqlite-credentials.js";
@@ -17,7 +8,7 @@ import { SqliteJobClient } from "./sqlite-job-client.js";
 import { SqliteSqlClient } from "./sqlite-sql-client.js";
 
 /** Options of `sqlite()`; each wins over config files and env vars. */
-export interface SqliteDestinationOptions extends DestinationFactoryOptions {
+export interface SqliteDestinationOptions extends SqlDestinationOptions {
   /**
    * The main database file: a path or `sqlite:///path`. Default:
    * `destination.<name>.credentials` from env / TOML, else
@@ -28,12 +19,10 @@ export interface SqliteDestinationOptions extends DestinationFactoryOptions {
   replaceStrategy?: ReplaceStrategy;
   /** Default "%s_staging". */
   stagingDatasetNameLayout?: string;
-  /** Config section under `destination.`. Default "sqlite". */
-  destinationName?: string;
 }
 
 /** SQLite resolved for one pipeline run. */
-class ConfiguredSqlite implements ConfiguredDestination {
+export class ConfiguredSqlite implements ConfiguredDestination {
   constructor(
     private readonly config: SqliteClientConfiguration,
     private readonly context: DestinationContext,
@@ -67,29 +56,18 @@ class ConfiguredSqlite implements ConfiguredDestination {
  * The SQLite destination: an embedded database in a file, through
  * node-sqlite3-wasm (SQLite compiled to WebAssembly: no native build).
  */
-export class SqliteDestination implements Destination {
-  readonly destinationType = "sqlite";
-  readonly destinationName: string;
-
-  constructor(readonly options: SqliteDestinationOptions = {}) {
-    this.destinationName = options.destinationName ?? "sqlite";
+export class SqliteDestination extends SqlDestinationBase<SqliteClientConfiguration, SqliteDestinationOptions, ConfiguredSqlite> {
+  constructor(options: SqliteDestinationOptions = {}) {
+    super("sqlite", SqliteClientConfiguration, options);
   }
 
   capabilities(): DestinationCapabilities {
     return sqliteCapabilities();
   }
 
-  async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<SqliteSqlClient> }> {
-    const { destinationName: _name, ...explicit } = this.options;
-    const config = await resolveSqlDestinationConfig(
-      SqliteClientConfiguration,
-      this.destinationName,
-      context,
-      explicit as Record<string, unknown>,
-      this.capabilities(),
-    );
+  protected configured(config: SqliteClientConfiguration, context: DestinationContext, capabilities: DestinationCapabilities): ConfiguredSqlite {
     const database = path.resolve(config.credentials?.database ?? `${context.pipelineName}.sqlite`);
-    return new ConfiguredSqlite(config, context, database, this.capabilities());
+    return new ConfiguredSqlite(config, context, database, capabilities);
   }
 }
 

@@ -1,15 +1,7 @@
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
-import type {
-  ConfiguredDestination,
-  Destination,
-  DestinationCapabilities,
-  DestinationContext,
-  JobClient,
-  ReplaceStrategy,
-  Schema,
-} from "@dlt-ts/core";
-import { resolveSqlDestinationConfig } from "@dlt-ts/sql";
+import type { ConfiguredDestination, DestinationCapabilities, DestinationContext, JobClient, ReplaceStrategy, Schema } from "@dlt-ts/core";
+import { SqlDestinationBase, type SqlDestinationOptions } from "@dlt-ts/sql";
 import { duckdbCapabilities } from "./duckdb-capabilities.js";
 import { DuckdbClientConfiguration } from "./duckdb-configuration.js";
 import { DuckdbCredentials, PIPELINE_DATABASE } from "./duckdb-credentials.js";
@@ -18,7 +10,7 @@ import { DuckdbJobClient } from "./duckdb-job-client.js";
 import { DuckdbSqlClient } from "./duckdb-sql-client.js";
 
 /** Options of `duckdb()`; each wins over config files and env vars. */
-export interface DuckdbDestinationOptions {
+export interface DuckdbDestinationOptions extends SqlDestinationOptions {
   /**
    * The database: a file path (relative to the working directory), a
    * `duckdb:///path` URL, `":memory:"`, `":pipeline:"` (`<pipeline_name>.duckdb`
@@ -34,8 +26,6 @@ export interface DuckdbDestinationOptions {
   replaceStrategy?: ReplaceStrategy;
   /** Default "%s_staging". */
   stagingDatasetNameLayout?: string;
-  /** Config section under `destination.`. Default "duckdb". */
-  destinationName?: string;
 }
 
 function isInstance(value: unknown): value is DuckdbInstanceLike {
@@ -43,7 +33,7 @@ function isInstance(value: unknown): value is DuckdbInstanceLike {
 }
 
 /** DuckDB resolved for one pipeline run. */
-class ConfiguredDuckdb implements ConfiguredDestination {
+export class ConfiguredDuckdb implements ConfiguredDestination {
   constructor(
     private readonly config: DuckdbClientConfiguration,
     private readonly context: DestinationContext,
@@ -80,14 +70,12 @@ class ConfiguredDuckdb implements ConfiguredDestination {
  * Config comes from the options, else `destination.duckdb.*` in env vars /
  * `.dlt/*.toml` (e.g. `DESTINATION__DUCKDB__CREDENTIALS=data/github.duckdb`).
  */
-export class DuckdbDestination implements Destination {
-  readonly destinationType = "duckdb";
-  readonly destinationName: string;
+export class DuckdbDestination extends SqlDestinationBase<DuckdbClientConfiguration, DuckdbDestinationOptions, ConfiguredDuckdb> {
   /** In-memory (or user-given) database: lives as long as this object, so later runs and `sqlClient()` see the data. */
   private ownDatabase: DuckdbDatabase | undefined;
 
-  constructor(readonly options: DuckdbDestinationOptions = {}) {
-    this.destinationName = options.destinationName ?? "duckdb";
+  constructor(options: DuckdbDestinationOptions = {}) {
+    super("duckdb", DuckdbClientConfiguration, options);
     if (isInstance(options.credentials)) this.ownDatabase = DuckdbDatabase.fromInstance(options.credentials);
   }
 
@@ -95,18 +83,15 @@ export class DuckdbDestination implements Destination {
     return duckdbCapabilities();
   }
 
-  async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<DuckdbSqlClient> }> {
-    const { destinationName: _name, credentials, ...rest } = this.options;
-    const explicit: Record<string, unknown> = { ...rest };
-    if (credentials !== undefined && !isInstance(credentials)) explicit.credentials = credentials;
-    const config = await resolveSqlDestinationConfig(
-      DuckdbClientConfiguration,
-      this.destinationName,
-      context,
-      explicit,
-      this.capabilities(),
-    );
-    return new ConfiguredDuckdb(config, context, this.database(config, context), this.capabilities());
+  /** An open DuckDB instance given as credentials is not a config value. */
+  protected override explicitConfig(): Record<string, unknown> {
+    const explicit = super.explicitConfig();
+    if (isInstance(explicit.credentials)) delete explicit.credentials;
+    return explicit;
+  }
+
+  protected configured(config: DuckdbClientConfiguration, context: DestinationContext, capabilities: DestinationCapabilities): ConfiguredDuckdb {
+    return new ConfiguredDuckdb(config, context, this.database(config, context), capabilities);
   }
 
   private database(config: DuckdbClientConfiguration, context: DestinationContext): DuckdbDatabase {

@@ -1,13 +1,5 @@
-import type {
-  ConfiguredDestination,
-  Destination,
-  DestinationCapabilities,
-  DestinationContext,
-  JobClient,
-  ReplaceStrategy,
-  Schema,
-} from "@dlt-ts/core";
-import { resolveSqlDestinationConfig } from "@dlt-ts/sql";
+import type { ConfiguredDestination, DestinationCapabilities, DestinationContext, JobClient, ReplaceStrategy, Schema } from "@dlt-ts/core";
+import { SqlDestinationBase, type SqlDestinationOptions } from "@dlt-ts/sql";
 import { mssqlCapabilities, type MssqlCapabilitiesOptions } from "./mssql-capabilities.js";
 import { MssqlClientConfiguration } from "./mssql-configuration.js";
 import type { MssqlCredentials } from "./mssql-credentials.js";
@@ -16,7 +8,7 @@ import { MssqlJobClient } from "./mssql-job-client.js";
 import { MssqlSqlClient } from "./mssql-sql-client.js";
 
 /** Options of `mssql()`; each wins over config files and env vars. */
-export interface MssqlDestinationOptions {
+export interface MssqlDestinationOptions extends SqlDestinationOptions {
   /**
    * A connection string `mssql://user:password@host:1433/database?encrypt=yes&TrustServerCertificate=yes`,
    * an `MssqlCredentials`, or its fields. Default: `destination.<name>.credentials` from env / TOML.
@@ -41,14 +33,12 @@ export interface MssqlDestinationOptions {
    * still ask for either with `loaderFileFormat`.
    */
   loaderFileFormat?: MssqlCapabilitiesOptions["preferredLoaderFileFormat"];
-  /** Config section under `destination.`. Default "mssql". */
-  destinationName?: string;
   /** Creates connection pools. Default: an `mssql` ConnectionPool (tests pass a fake). */
   poolFactory?: MssqlPoolFactory;
 }
 
 /** SQL Server resolved for one pipeline run. */
-class ConfiguredMssql implements ConfiguredDestination {
+export class ConfiguredMssql implements ConfiguredDestination {
   constructor(
     private readonly config: MssqlClientConfiguration,
     private readonly context: DestinationContext,
@@ -99,29 +89,17 @@ class ConfiguredMssql implements ConfiguredDestination {
  * else `destination.mssql.*` in env vars / `.dlt/*.toml` (e.g.
  * `DESTINATION__MSSQL__CREDENTIALS=mssql://loader:pw@localhost:1433/dlt_data?TrustServerCertificate=yes`).
  */
-export class MssqlDestination implements Destination {
-  readonly destinationType = "mssql";
-  readonly destinationName: string;
-
-  constructor(readonly options: MssqlDestinationOptions = {}) {
-    this.destinationName = options.destinationName ?? "mssql";
+export class MssqlDestination extends SqlDestinationBase<MssqlClientConfiguration, MssqlDestinationOptions, ConfiguredMssql> {
+  constructor(options: MssqlDestinationOptions = {}) {
+    super("mssql", MssqlClientConfiguration, options, ["loaderFileFormat", "poolFactory"]);
   }
 
   capabilities(): DestinationCapabilities {
     return mssqlCapabilities({ preferredLoaderFileFormat: this.options.loaderFileFormat });
   }
 
-  async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<MssqlSqlClient> }> {
-    const { destinationName: _name, loaderFileFormat: _format, poolFactory, ...explicit } = this.options;
-    const capabilities = this.capabilities();
-    const config = await resolveSqlDestinationConfig(
-      MssqlClientConfiguration,
-      this.destinationName,
-      context,
-      explicit as Record<string, unknown>,
-      capabilities,
-    );
-    return new ConfiguredMssql(config, context, capabilities, poolFactory);
+  protected configured(config: MssqlClientConfiguration, context: DestinationContext, capabilities: DestinationCapabilities): ConfiguredMssql {
+    return new ConfiguredMssql(config, context, capabilities, this.options.poolFactory);
   }
 }
 

@@ -309,6 +309,14 @@ describe("limits and hostile input through the whole pipeline (offline)", () => 
 });
 
 describe("by name", () => {
+  // extract() resolves the destination's config before reading data: credentials must be there (nothing connects).
+  beforeEach(() => {
+    process.env.DESTINATION__MSSQL__CREDENTIALS = "mssql://loader:pw@localhost:1433/dlt_data";
+  });
+  afterEach(() => {
+    delete process.env.DESTINATION__MSSQL__CREDENTIALS;
+  });
+
   test('pipeline({ destination: "mssql" }) finds this package; its files are written with SQL Server escaping', async () => {
     const p = pipeline({ pipelineName: "by_name", pipelinesDir: mkdtempSync(path.join(os.tmpdir(), "dlt-ts-mssql-name-")), destination: "mssql", progress: "none" });
     await p.extract([{ id: 1, name: "it's", flag: true, raw: new Uint8Array([1, 255]) }], { tableName: "things" });

@@ -1,13 +1,5 @@
-import type {
-  ConfiguredDestination,
-  Destination,
-  DestinationCapabilities,
-  DestinationContext,
-  JobClient,
-  ReplaceStrategy,
-  Schema,
-} from "@dlt-ts/core";
-import { resolveSqlDestinationConfig } from "@dlt-ts/sql";
+import type { ConfiguredDestination, DestinationCapabilities, DestinationContext, JobClient, ReplaceStrategy, Schema } from "@dlt-ts/core";
+import { SqlDestinationBase, type SqlDestinationOptions } from "@dlt-ts/sql";
 import { postgresCapabilities } from "./postgres-capabilities.js";
 import { PostgresClientConfiguration } from "./postgres-configuration.js";
 import type { PostgresCredentials } from "./postgres-credentials.js";
@@ -15,7 +7,7 @@ import { PostgresJobClient } from "./postgres-job-client.js";
 import { PostgresSqlClient, type PostgresConnectionParams } from "./postgres-sql-client.js";
 
 /** Options of `postgres()`; each wins over config files and env vars. */
-export interface PostgresDestinationOptions {
+export interface PostgresDestinationOptions extends SqlDestinationOptions {
   /**
    * A connection string `postgresql://user:password@host:5432/database?sslmode=require&connect_timeout=15`,
    * a `PostgresCredentials`, or its fields. Default: `destination.<name>.credentials` from env / TOML.
@@ -29,12 +21,10 @@ export interface PostgresDestinationOptions {
   stagingDatasetNameLayout?: string;
   /** Connections per client. Default 10. */
   poolSize?: number;
-  /** Config section under `destination.`. Default "postgres". */
-  destinationName?: string;
 }
 
 /** Postgres resolved for one pipeline run. */
-class ConfiguredPostgres implements ConfiguredDestination {
+export class ConfiguredPostgres implements ConfiguredDestination {
   readonly capabilities: DestinationCapabilities;
 
   constructor(
@@ -85,28 +75,17 @@ class ConfiguredPostgres implements ConfiguredDestination {
  * else `destination.postgres.*` in env vars / `.dlt/*.toml` (e.g.
  * `DESTINATION__POSTGRES__CREDENTIALS=postgresql://loader:pw@localhost:5432/dlt_data`).
  */
-export class PostgresDestination implements Destination {
-  readonly destinationType = "postgres";
-  readonly destinationName: string;
-
-  constructor(readonly options: PostgresDestinationOptions = {}) {
-    this.destinationName = options.destinationName ?? "postgres";
+export class PostgresDestination extends SqlDestinationBase<PostgresClientConfiguration, PostgresDestinationOptions, ConfiguredPostgres> {
+  constructor(options: PostgresDestinationOptions = {}) {
+    super("postgres", PostgresClientConfiguration, options);
   }
 
   capabilities(): DestinationCapabilities {
     return postgresCapabilities();
   }
 
-  async configure(context: DestinationContext): Promise<ConfiguredDestination & { sqlClient(): Promise<PostgresSqlClient> }> {
-    const { destinationName: _name, ...explicit } = this.options;
-    const config = await resolveSqlDestinationConfig(
-      PostgresClientConfiguration,
-      this.destinationName,
-      context,
-      explicit as Record<string, unknown>,
-      this.capabilities(),
-    );
-    return new ConfiguredPostgres(config, context, this.capabilities());
+  protected configured(config: PostgresClientConfiguration, context: DestinationContext, capabilities: DestinationCapabilities): ConfiguredPostgres {
+    return new ConfiguredPostgres(config, context, capabilities);
   }
 }
 

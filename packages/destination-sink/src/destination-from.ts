@@ -1,7 +1,7 @@
 import type { Constructor } from "@dlt-ts/core";
 import { describeSinkValue, mergeInit, SinkDestination, type SinkDestinationInit } from "./sink-destination.js";
 import { InvalidSinkCallable } from "./sink-exceptions.js";
-import type { SinkOptions } from "./sink-options.js";
+import { checkSinkOptionNames, type SinkOptions } from "./sink-options.js";
 
 /** Options of `destinationFrom`: sink options plus where the callable is. */
 export interface DestinationFromOptions extends Omit<SinkOptions, "name"> {
@@ -29,6 +29,7 @@ export interface DestinationFromOptions extends Omit<SinkOptions, "name"> {
  * destinationFrom("my_api"); // DESTINATION__MY_API__DESTINATION_CALLABLE=./sinks.js#postBatch
  */
 export function destinationFrom(name: string, options: DestinationFromOptions = {}): SinkDestination {
+  checkSinkOptionNames(options, `destinationFrom("${name}", options)`, ["destinationCallable", "explicit", "spec"]);
   const { destinationCallable, explicit, spec, ...sinkOptions } = options;
   const outer: SinkDestinationInit = {
     target: { kind: "reference", reference: undefined },

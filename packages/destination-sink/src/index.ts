@@ -1,7 +1,16 @@
-export * from "./destination.decorator.js";
-export * from "./destination-from.js";
-export * from "./sink-destination.js";
-export * from "./sink-job-client.js";
-export * from "./to-sink-destination.js";
-export * from "./sink-exceptions.js";
-export * from "./sink-options.js";
+/*
+ * @dlt-ts/destination-sink: user code as a destination. A class decorated
+ * with @destination, a function, or a "module#export" reference becomes a
+ * destination like any other (destination_type "sink").
+ */
+
+// Making a destination of a class or a function
+export { destination, DestinationBase, type FunctionSinkOptions } from "./destination.decorator.js";
+export { destinationFrom, type DestinationFromOptions } from "./destination-from.js";
+export type { SinkItem, SinkOptions } from "./sink-options.js";
+
+// What the pipeline calls on whatever it was given as destination
+export { toSinkDestination } from "./to-sink-destination.js";
+
+// Errors
+export { SinkOptionsException, DestinationCallableNotFound, InvalidSinkCallable } from "./sink-exceptions.js";

@@ -1,8 +1,9 @@
 import {
   capabilities,
+  constructInstance,
+  createPipelineContainer,
   injectConfig,
   resolveConfig,
-  resolveInstance,
   resolveMethodParams,
   resolveProjectDir,
   resolveValue,
@@ -16,12 +17,16 @@ import {
   type TableSchema,
 } from "@dlt-ts/core";
 import { importReference } from "./callable-reference.js";
+import { SinkConfiguration } from "./sink-configuration.js";
 import { DestinationCallableNotFound, InvalidSinkCallable } from "./sink-exceptions.js";
 import { SinkJobClient } from "./sink-job-client.js";
 import { getCapturedExplicit, getSinkOptions } from "./sink-metadata.js";
 import {
+  explicitSinkOptions,
   givenOptions,
   resolveSinkOptions,
+  sinkName,
+  withName,
   type ResolvedSinkOptions,
   type SinkItem,
   type SinkOptions,
@@ -82,9 +87,10 @@ export function sinkCapabilities(options: ResolvedSinkOptions): DestinationCapab
 /**
  * A destination that hands batches of normalized items to user code: the
  * destination behind `@destination`, `destination(fn)` and `destinationFrom`.
- * Config and secrets of the sink are resolved at `configure()` from section
- * `destination.<name>`; a missing value or an unresolvable reference fails
- * there, before any work starts.
+ * Its settings (SinkConfiguration), config and secrets are resolved at
+ * `configure()` from section `destination.<name>`, and a `@destination` class
+ * is constructed there, once per run; a missing value or an unresolvable
+ * reference fails there, before any work starts.
  */
 export class SinkDestination implements Destination {
   readonly destinationType = "sink";
@@ -98,14 +104,24 @@ export class SinkDestination implements Destination {
     this.destinationName = this.options.name;
   }
 
+  /** Capabilities from the options in code alone; configure() adds what config sets. */
   capabilities(): DestinationCapabilities {
     return sinkCapabilities(this.options);
   }
 
-  async configure(context: DestinationContext): Promise<ConfiguredDestination> {
+  async configure(context: DestinationContext): Promise<ConfiguredSinkDestination> {
     const init = await this.resolveReference(context);
-    const options = resolveSinkOptions(init.options, init.defaultName);
-    const write = await bindWrite(init, options.name, context);
+    const name = sinkName(init.options, init.defaultName);
+    const config = await resolveConfig(SinkConfiguration, {
+      sections: ["destination", name],
+      pipelineName: context.pipelineName,
+      ...(context.projectDir ? { projectDir: context.projectDir } : {}),
+      ...(context.providers ? { providers: context.providers } : {}),
+      explicit: explicitSinkOptions(init.options),
+    });
+    const options = withName(config, name);
+    context.container?.registerInstance(SinkConfiguration, config);
+    const write = await bindWrite(init, name, context);
     return new ConfiguredSinkDestination(options, write);
   }
 
@@ -226,7 +242,12 @@ export function mergeInit(inner: SinkDestinationInit, outer: SinkDestinationInit
 
 /** Resolves the sink's config (properties, write() parameters or the function's spec) and binds write(). */
 async function bindWrite(init: SinkDestinationInit, name: string, context: DestinationContext): Promise<SinkWrite> {
-  const scope = { sections: ["destination", name], pipelineName: context.pipelineName, projectDir: context.projectDir };
+  const scope = {
+    sections: ["destination", name],
+    pipelineName: context.pipelineName,
+    projectDir: context.projectDir,
+    ...(context.providers ? { providers: context.providers } : {}),
+  };
   const { target } = init;
   if (target.kind === "function") {
     const config = init.spec ? await resolveConfig(init.spec as new () => object, { ...scope, explicit: init.explicit }) : undefined;
@@ -241,7 +262,8 @@ async function bindWrite(init: SinkDestinationInit, name: string, context: Desti
   let explicit = init.explicit ?? {};
   if (target.kind === "class") {
     if (typeof target.cls.prototype?.write !== "function") throw missingWrite(name, target.cls.name);
-    instance = await resolveInstance(target.cls, { ...scope, explicit });
+    const container = context.container ?? createPipelineContainer(context.pipelineName);
+    instance = await injectConfig(constructInstance(container, target.cls as Constructor<SinkWriter>), { ...scope, explicit });
   } else {
     instance = target.instance;
     if (typeof instance.write !== "function") throw missingWrite(name, instance.constructor?.name ?? "object");

@@ -1,4 +1,5 @@
-import { toSnakeCase, type LoaderParallelismStrategy, type TableSchema } from "@dlt-ts/core";
+import { checkOptionNames, toSnakeCase, type LoaderParallelismStrategy, type TableSchema } from "@dlt-ts/core";
+import { SINK_CONFIGURATION_DEFAULTS, type SinkConfiguration } from "./sink-configuration.js";
 import { SinkOptionsException } from "./sink-exceptions.js";
 
 /** A row as a sink receives it: a plain object, nested values intact (jsonl) or as read back from parquet. */
@@ -10,7 +11,8 @@ export type SinkFileFormat = "jsonl" | "parquet";
 /**
  * Options of `@destination(...)`, `destination(fn, ...)` and `destinationFrom(...)`.
  * Each becomes a capability of the destination, so the normalizer writes what
- * the sink wants.
+ * the sink wants. All but `name` are also config (see SinkConfiguration):
+ * `DESTINATION__<NAME>__BATCH_SIZE=100` sets batchSize when the code does not.
  */
 export interface SinkOptions {
   /** Items per write() call; 0 = one call per load job, with the job file's path. Default 10. */
@@ -36,20 +38,50 @@ export type ResolvedSinkOptions = Required<SinkOptions>;
 
 export const DEFAULT_SINK_NAME = "sink";
 
-/** Fills in the defaults; the name falls back to snake_case of `fallbackName`. */
+/** Every option name of {@link SinkOptions}. */
+export const SINK_OPTION_NAMES: readonly string[] = ["name", ...Object.keys(SINK_CONFIGURATION_DEFAULTS)];
+
+/** Throws UnknownOptionException naming the closest valid option when `options` holds a name SinkOptions does not have. */
+export function checkSinkOptionNames(options: object | undefined, where: string, extra: readonly string[] = []): void {
+  checkOptionNames(options, [...SINK_OPTION_NAMES, ...extra], where);
+}
+
+/** The sink's name: the option, else snake_case of the class or function name. */
+export function sinkName(options: SinkOptions, fallbackName: string | undefined): string {
+  return options.name ?? (fallbackName ? toSnakeCase(fallbackName) : DEFAULT_SINK_NAME);
+}
+
+/** Fills in the defaults without reading config (what the code alone says); the name falls back to snake_case of `fallbackName`. */
 export function resolveSinkOptions(options: SinkOptions, fallbackName: string | undefined): ResolvedSinkOptions {
+  return withName({ ...SINK_CONFIGURATION_DEFAULTS, ...givenOptions(options) }, sinkName(options, fallbackName));
+}
+
+/** Resolved config and the sink's name, checked. */
+export function withName(config: Omit<SinkConfiguration, never>, name: string): ResolvedSinkOptions {
   const resolved: ResolvedSinkOptions = {
-    batchSize: options.batchSize ?? 10,
-    loaderFileFormat: options.loaderFileFormat ?? "jsonl",
-    name: options.name ?? (fallbackName ? toSnakeCase(fallbackName) : DEFAULT_SINK_NAME),
-    namingConvention: options.namingConvention ?? "direct",
-    maxTableNesting: options.maxTableNesting ?? 0,
-    skipDltColumnsAndTables: options.skipDltColumnsAndTables ?? true,
-    maxParallelLoadJobs: options.maxParallelLoadJobs ?? 20,
-    loaderParallelismStrategy: options.loaderParallelismStrategy ?? "parallel",
+    batchSize: config.batchSize,
+    loaderFileFormat: config.loaderFileFormat,
+    name,
+    namingConvention: config.namingConvention,
+    maxTableNesting: config.maxTableNesting,
+    skipDltColumnsAndTables: config.skipDltColumnsAndTables,
+    maxParallelLoadJobs: config.maxParallelLoadJobs,
+    loaderParallelismStrategy: config.loaderParallelismStrategy,
   };
   validate(resolved);
   return resolved;
+}
+
+/**
+ * The options that win over config: those given in code, except one equal to
+ * its default (dlt drops those, so `@destination({ batchSize: 10 })` still
+ * lets `DESTINATION__<NAME>__BATCH_SIZE` decide).
+ */
+export function explicitSinkOptions(options: SinkOptions): Partial<SinkConfiguration> {
+  const defaults = SINK_CONFIGURATION_DEFAULTS as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(givenOptions(options)).filter(([key, value]) => key !== "name" && defaults[key] !== value),
+  ) as Partial<SinkConfiguration>;
 }
 
 const STRATEGIES: readonly LoaderParallelismStrategy[] = ["parallel", "table-sequential", "sequential"];

@@ -6,11 +6,11 @@ import {
   DestinationCallableNotFound,
   destinationFrom,
   InvalidSinkCallable,
-  isSinkClass,
-  SinkDestination,
-  toSinkDestination,
   type SinkItem,
+  toSinkDestination,
 } from "@dlt-ts/destination-sink";
+import { SinkDestination } from "../src/sink-destination.js";
+import { isSinkClass } from "../src/to-sink-destination.js";
 import { rows, schemaWith, table } from "../../loader/test/support/load-packages.js";
 import { SinkWorld } from "./sink-run.js";
 import { DecoratedRef, madeByDestination, plainFunction, received, UndecoratedClass } from "./fixtures/reference-sinks.js";

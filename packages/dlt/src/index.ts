@@ -21,7 +21,8 @@ export { LoadInfo } from "./run-info/load-info.js";
 export { NormalizeInfo } from "./run-info/normalize-info.js";
 export type { PipelineTrace, TraceStep } from "./run-info/trace.js";
 export type { ProgressMode } from "./run-info/progress.js";
-export { LoadClientJobFailed, LoadClientJobRetry, type LoadJobResult, type LoadPackageResult } from "@dlt-ts/loader";
+export { LoadClientJobFailed, LoadClientJobRetry, LoadConfiguration, type LoadJobResult, type LoadPackageResult } from "@dlt-ts/loader";
+export { NormalizeConfiguration, DataWriterConfiguration } from "@dlt-ts/normalizer";
 
 // Your code as a destination
 export {
@@ -43,6 +44,7 @@ export {
   configSpec,
   secret,
   resolveConfig,
+  RuntimeConfiguration,
   Secret,
   ConnectionStringCredentials,
   CredentialsConfiguration,
@@ -50,6 +52,17 @@ export {
   type FieldOptions,
   type ResolveConfigOptions,
   type SpecOptions,
+} from "@dlt-ts/core";
+
+// The pipeline's DI container: your services and the pipeline context, injected into a destination class
+export {
+  inject,
+  PIPELINE_CONTEXT,
+  PIPELINE_NAME,
+  type DependencyContainer,
+  type InjectionToken,
+  type PipelineContext,
+  type PipelineLogger,
 } from "@dlt-ts/core";
 
 // Destinations by name
@@ -81,6 +94,8 @@ export {
   DatabaseTransientException,
   DatabaseUndefinedRelation,
   UnknownDestinationException,
+  UnknownOptionException,
+  InjectionException,
 } from "@dlt-ts/core";
 
 // Data and schema types

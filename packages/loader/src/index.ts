@@ -1,6 +1,16 @@
-export * from "./loader.js";
-export * from "./loader-options.js";
-export * from "./load-result.js";
-export * from "./load-exceptions.js";
-export * from "./describe-error.js";
-export * from "./loader-config.js";
+/*
+ * @dlt-ts/loader: the load stage. It runs the jobs of normalized load
+ * packages against a destination's job client, with retries and the package
+ * state machine; the pipeline drives it, users see its results and errors.
+ */
+
+// The load stage
+export { Loader } from "./loader.js";
+export type { LoaderOptions } from "./loader-options.js";
+export { LoadConfiguration, resolveLoadConfiguration } from "./load-configuration.js";
+
+// Results
+export type { LoadJobResult, LoadPackageResult } from "./load-result.js";
+
+// Errors that end a load
+export { LoadClientJobException, LoadClientJobFailed, LoadClientJobRetry } from "./load-exceptions.js";

@@ -1,4 +1,5 @@
 import type { LoaderParallelismStrategy } from "@dlt-ts/core";
+import { LoadConfiguration } from "./load-configuration.js";
 import type { LoadProgress } from "./load-result.js";
 
 /** Settings of the load stage; config keys under `[load]` in snake_case. */
@@ -30,13 +31,7 @@ export interface LoaderOptions extends Partial<LoaderSettings> {
   onProgress?: (progress: LoadProgress) => void;
 }
 
+/** The settings of a load stage nobody configured: LoadConfiguration's defaults. */
 export function defaultLoaderSettings(): LoaderSettings {
-  return {
-    raiseOnFailedJobs: true,
-    raiseOnMaxRetries: 5,
-    workers: 20,
-    parallelismStrategy: undefined,
-    retryBackoffMs: 100,
-    maxRetryBackoffMs: 2000,
-  };
+  return { ...new LoadConfiguration() };
 }

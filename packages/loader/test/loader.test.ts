@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import { DestinationTerminalException } from "@dlt-ts/core";
-import { LoadClientJobFailed, LoadClientJobRetry, Loader, type LoaderOptions, type LoadProgress } from "@dlt-ts/loader";
+import { LoadClientJobFailed, LoadClientJobRetry, Loader, type LoaderOptions } from "@dlt-ts/loader";
+import type { LoadProgress } from "../src/load-result.js";
 import { FakeDestination, delay, type JobBehaviour } from "./support/fake-destination.js";
 import { rows, schemaWith, table, tempStorages, writePackage, type TempStorages } from "./support/load-packages.js";
 

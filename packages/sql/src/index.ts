@@ -1,8 +1,36 @@
-export * from "./type-mapper.js";
-export * from "./type-mapper-base.js";
-export * from "./sql-client-base.js";
-export * from "./sql-job-client.js";
-export * from "./sql-load-job.js";
-export * from "./sql-followup-sql.js";
-export * from "./insert-values-reader.js";
-export * from "./sql-destination-config.js";
+/*
+ * @dlt-ts/sql: the kit a SQL destination is built from. A destination extends
+ * the three bases (SQL client, type mapper, job client), adds load jobs for
+ * its file formats and resolves its config with resolveSqlDestinationConfig.
+ */
+
+// SQL client: connections, datasets, parameters, transactions
+export { SqlClientBase, type SqlClientBaseOptions, type SqlConnection } from "./sql-client-base.js";
+
+// Type mapper: dlt types <-> column types
+export type { ColumnType, TypeMapper } from "./type-mapper.js";
+export { TypeMapperBase } from "./type-mapper-base.js";
+
+// Job client: DDL and migrations, load jobs, merge/replace through the staging dataset, state
+export {
+  SqlJobClientBase,
+  type SqlJobClientOptions,
+  type StorageColumnRow,
+  type StorageTables,
+} from "./sql-job-client.js";
+export {
+  standardMergeStatement,
+  type FollowupSqlContext,
+  type MergeDeleteConditions,
+  type MergeStatement,
+} from "./sql-followup-sql.js";
+
+// Load jobs: one job file into one table, in a transaction with its completion marker
+export { SqlLoadJobBase, InsertValuesLoadJob, type SqlLoadJobHost } from "./sql-load-job.js";
+export { readInsertValuesStatements, type InsertValuesLimits } from "./insert-values-reader.js";
+
+// The destination's configure(): config resolved, strategy checked against capabilities
+export { resolveSqlDestinationConfig } from "./sql-destination-config.js";
+
+// The destination's factory and configure(), written once
+export { SqlDestinationBase, type SqlDestinationOptions } from "./sql-destination-base.js";

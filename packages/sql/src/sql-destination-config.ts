@@ -23,6 +23,7 @@ export async function resolveSqlDestinationConfig<T extends { replaceStrategy: R
     sections: ["destination", destinationName],
     pipelineName: context.pipelineName,
     ...(context.projectDir ? { projectDir: context.projectDir } : {}),
+    ...(context.providers ? { providers: context.providers } : {}),
     explicit: explicit as never,
   });
   const strategies = capabilities.supportedReplaceStrategies;

@@ -1,12 +1,6 @@
 import { ansiEscapeIdentifier, capabilities, type SqlClient, type TableSchema } from "@dlt-ts/core";
-import {
-  generateMergeSql,
-  generateReplaceSql,
-  generateUpsertSql,
-  MergeDispositionException,
-  standardMergeStatement,
-  type FollowupSqlContext,
-} from "@dlt-ts/sql";
+import { type FollowupSqlContext, standardMergeStatement } from "@dlt-ts/sql";
+import { generateMergeSql, generateReplaceSql, generateUpsertSql, MergeDispositionException } from "../src/sql-followup-sql.js";
 
 /* SQL generation only: the statements are run against the real server in the Postgres tests. */
 

@@ -8,8 +8,12 @@ import { fieldDecorator, type ConfigFieldDecorator } from "./field.decorator.js"
  * - On a property the key defaults to its snake_case name (`baseUrl` → `base_url`);
  *   the property initializer is the default; no initializer = required (unless `optional`).
  * - On a parameter the key is required: `write(items, table, @config("batch_label") label: string)`.
- * - Scripts run by tsx/esbuild have no `design:type`: pass `{ type: Number }` (or rely
- *   on the default value's type) so env strings are coerced.
+ *   Parameters can be decorated only with `experimentalDecorators` (standard decorators
+ *   have no parameter decorators; the compiler rejects them): use a `@config()` property,
+ *   or the `spec` option of the function form `destination(fn, { spec })`, instead.
+ * - Works with standard (TC39) decorators and with `experimentalDecorators`. Standard
+ *   decorators, and scripts run by tsx/esbuild, have no `design:type`: pass `{ type: Number }`
+ *   (or rely on the default value's type) so env strings are coerced.
  *
  * @example
  * class MyApi { @config() baseUrl = "https://api.example.com"; @config({ type: Number }) timeoutMs = 5000; }

@@ -1,10 +1,37 @@
 import "reflect-metadata";
-import { container as rootContainer, type DependencyContainer } from "tsyringe";
+import { container as rootContainer, injectable, type DependencyContainer } from "tsyringe";
+import { CONSTRUCTOR_INJECTION_KEY } from "../metadata-keys.js";
 import type { Constructor } from "./field-spec.js";
+import { constructInContainer } from "./inject.js";
 import { injectConfig, type ResolveConfigOptions } from "./resolve-config.js";
 
 /** DI token of the pipeline name in a pipeline container. */
 export const PIPELINE_NAME = Symbol.for("dlt-ts:di:pipeline-name");
+
+/** DI token of the {@link PipelineContext} in a pipeline container. */
+export const PIPELINE_CONTEXT = Symbol.for("dlt-ts:di:pipeline-context");
+
+/** What a destination class may ask the pipeline's container for (`inject(PIPELINE_CONTEXT)`). */
+export interface PipelineContext {
+  readonly pipelineName: string;
+  readonly datasetName: string;
+  readonly workingDir: string;
+  /** Dir holding `.dlt/`. */
+  readonly projectDir: string | undefined;
+  /** The pipeline state as of the start of the run (read-only: the pipeline owns it). */
+  readonly state: Readonly<Record<string, unknown>>;
+  /** Prints to stderr with the pipeline's name; what the `[runtime] log_level` lets through. */
+  readonly logger: PipelineLogger;
+}
+
+/** The pipeline's logger. */
+export interface PipelineLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** tsyringe keeps `@inject(token)` parameter tokens under this key (tsyringe/src/reflection-helpers.ts). */
+const TSYRINGE_INJECTION_TOKENS = "injectionTokens";
 
 /**
  * A tsyringe child container for one pipeline: registrations made in it (a
@@ -26,16 +53,51 @@ export interface ResolveInstanceOptions<T> extends ResolveConfigOptions<T> {
   container?: DependencyContainer;
 }
 
-function construct<T>(container: DependencyContainer, cls: Constructor<T>): T {
-  try {
-    return container.resolve(cls);
-  } catch (error) {
-    // tsyringe only builds classes with a zero-arity constructor or @injectable();
-    // a class whose constructor takes optional user options (new MyDestination({ apiKey }))
-    // is built directly, like its user would.
-    if (error instanceof Error && error.message.startsWith("TypeInfo not known")) return new cls();
-    throw error;
-  }
+function isInjectableType(type: unknown): boolean {
+  return typeof type === "function" && ![Object, String, Number, Boolean, Array, Function, Symbol, BigInt].includes(type as never);
+}
+
+/**
+ * True when a class asks for constructor injection: `@inject(Token)` on a
+ * parameter, a `@destination` class that forwards its own, or parameter types
+ * that are all classes (emitted by tsc/swc as design:paramtypes). A class
+ * whose constructor takes user options (`new MyDestination({ apiKey })`) is not.
+ */
+export function wantsConstructorInjection(cls: Function): boolean {
+  if (Reflect.getOwnMetadata(CONSTRUCTOR_INJECTION_KEY, cls)) return true;
+  const tokens: Record<string, unknown> | undefined = Reflect.getOwnMetadata(TSYRINGE_INJECTION_TOKENS, cls);
+  if (tokens && Object.keys(tokens).length > 0) return true;
+  const types: unknown[] | undefined = Reflect.getOwnMetadata("design:paramtypes", cls);
+  return Array.isArray(types) && types.length > 0 && types.every(isInjectableType);
+}
+
+/**
+ * Makes `subclass` (a decorator's wrapper around `cls`) constructible with
+ * `cls`'s constructor injection, which tsyringe records on `cls` alone.
+ */
+export function forwardConstructorInjection(cls: Function, subclass: Function): void {
+  if (!wantsConstructorInjection(cls)) return;
+  const tokens: unknown = Reflect.getOwnMetadata(TSYRINGE_INJECTION_TOKENS, cls);
+  if (tokens) Reflect.defineMetadata(TSYRINGE_INJECTION_TOKENS, tokens, subclass);
+  const types: unknown = Reflect.getOwnMetadata("design:paramtypes", cls);
+  if (types) Reflect.defineMetadata("design:paramtypes", types, subclass);
+  Reflect.defineMetadata(CONSTRUCTOR_INJECTION_KEY, true, subclass);
+}
+
+/**
+ * Constructs `cls` once: through the container when it asks for constructor
+ * injection, with `new` otherwise; `inject()` in its field initializers
+ * resolves from `container` either way.
+ */
+export function constructInstance<T>(container: DependencyContainer, cls: Constructor<T>): T {
+  return constructInContainer(container, () => {
+    if (wantsConstructorInjection(cls)) {
+      // tsyringe builds only classes it has type info for; recording it again is harmless.
+      injectable()(cls as Constructor<T>);
+      return container.resolve(cls);
+    }
+    return new cls();
+  });
 }
 
 /**
@@ -52,6 +114,6 @@ export async function resolveInstance<T extends object>(cls: Constructor<T>, opt
   const container = options.container ?? createPipelineContainer(options.pipelineName);
   const pipelineName =
     options.pipelineName ?? (container.isRegistered(PIPELINE_NAME, true) ? container.resolve<string>(PIPELINE_NAME) : undefined);
-  const instance = construct(container, cls);
+  const instance = constructInstance(container, cls);
   return injectConfig(instance, { ...options, pipelineName });
 }

@@ -36,7 +36,17 @@ export async function injectConfig<T extends object>(instance: T, options: Resol
   const scope = createScope(options, cls);
   fillSpec(instance, cls, options.explicit, scope);
   throwIfMissing(scope, cls.name);
+  (instance as Partial<OnResolved>).onResolved?.();
   return instance;
+}
+
+/**
+ * A spec class may check its values once they are all resolved (dlt's
+ * `on_resolved`): throw a ConfigurationException naming the key to reject a
+ * combination that each value alone cannot.
+ */
+export interface OnResolved {
+  onResolved(): void;
 }
 
 /**

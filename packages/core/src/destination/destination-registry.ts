@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
+import { closestName } from "../common/closest-name.js";
 import { DltException } from "../common/dlt-exception.js";
 import { resolveValue } from "../config/resolve-value.js";
 import type { Destination } from "./destination.js";
@@ -419,26 +420,4 @@ function installHint(name: string): string {
   if (isPackageName(name)) return `npm install ${name}`;
   if (FIRST_PARTY_DESTINATIONS.includes(name)) return `npm install ${SCOPED_PREFIX}${name}`;
   return `npm install ${THIRD_PARTY_PREFIX}${name}`;
-}
-
-function closestName(name: string, names: string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of new Set(names)) {
-    if (candidate === name) continue;
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length]!;
 }

@@ -1,3 +1,5 @@
+import type { DependencyContainer } from "tsyringe";
+import type { ConfigProviders } from "../config/providers/config-providers.js";
 import type { DestinationCapabilities } from "./capabilities.js";
 import type { Schema } from "../schema/schema.js";
 import type { LoadPackageStorage } from "../storage/load-package-storage.js";
@@ -13,12 +15,24 @@ export interface DestinationContext {
   workingDir: string;
   /** Project dir holding `.dlt/` (cwd by default). */
   projectDir?: string;
+  /**
+   * The config providers of this run (files read once): resolve with them so
+   * every setting of a run comes from the same reading. Default: new ones.
+   */
+  providers?: ConfigProviders;
+  /**
+   * The pipeline's DI container: resolved configs, the pipeline context and
+   * the user's registrations. Classes a destination constructs for the user
+   * (a `@destination` class) are built through it. Default: none.
+   */
+  container?: DependencyContainer;
 }
 
 /**
  * A destination: the factory object users pass to `pipeline({ destination })`.
- * `configure()` resolves config and credentials once per run and fails early,
- * before any work starts, when required values are missing.
+ * The pipeline calls `configure()` once per run, before it reads any data:
+ * config and credentials are resolved there, and a missing value fails the
+ * run before any work starts.
  */
 export interface Destination {
   /** The kind of destination: "postgres", "duckdb", "sink", ... */

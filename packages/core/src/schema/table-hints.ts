@@ -25,6 +25,16 @@ export interface TableHintOptions {
 }
 
 
+/** Every option name of {@link TableHintOptions}, to reject a misspelled one. */
+export const TABLE_HINT_OPTION_NAMES: readonly string[] = [
+  "writeDisposition",
+  "primaryKey",
+  "mergeKey",
+  "columns",
+  "maxTableNesting",
+  "loaderFileFormat",
+];
+
 /** Hints of one root table with every name normalized; stored with the extracted package. */
 export interface TableHints {
   table: string;

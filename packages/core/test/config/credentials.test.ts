@@ -1,12 +1,6 @@
 import { inspect } from "node:util";
-import {
-  ConfigFieldMissingException,
-  ConnectionStringCredentials,
-  InvalidNativeValueException,
-  NativeValueError,
-  resolveConfig,
-  SecretInConfigTomlException,
-} from "@dlt-ts/core";
+import { ConfigFieldMissingException, ConnectionStringCredentials, NativeValueError, resolveConfig } from "@dlt-ts/core";
+import { InvalidNativeValueException, SecretInConfigTomlException } from "../../src/config/exceptions.js";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 import { PostgresClientConfiguration, PostgresCredentials } from "./fixtures/postgres-credentials.js";
 

@@ -1,16 +1,6 @@
 import "reflect-metadata";
-import {
-  config,
-  ConfigDecoratorException,
-  configSpec,
-  getFieldSpecs,
-  getParamSpecs,
-  getSpecOptions,
-  isSpecClass,
-  secret,
-  specSections,
-  toSnakeCase,
-} from "@dlt-ts/core";
+import { config, ConfigDecoratorException, configSpec, secret, toSnakeCase } from "@dlt-ts/core";
+import { getFieldSpecs, getParamSpecs, getSpecOptions, isSpecClass, specSections } from "../../src/config/spec-metadata.js";
 import { CONFIG_FIELDS_KEY, CONFIG_PARAMS_KEY, CONFIG_SPEC_KEY } from "../../src/metadata-keys.js";
 
 describe("toSnakeCase", () => {
@@ -131,13 +121,15 @@ describe("@config / @secret on method parameters", () => {
   });
 });
 
-describe("TC39 (non-legacy) decorator calls", () => {
-  it("fail with a message that says how to enable experimentalDecorators", () => {
-    const call = () => (secret() as unknown as (value: undefined, context: object) => void)(undefined, { kind: "field", name: "apiKey" });
+describe("TC39 standard decorator calls (compiled by TypeScript: standard-decorators.test.ts)", () => {
+  it("without context.metadata fail with a message that says what is missing", () => {
+    const context = { kind: "field", name: "apiKey", static: false, private: false, metadata: undefined };
+    const call = () => (secret() as unknown as (value: undefined, context: object) => void)(undefined, context);
     expect(call).toThrow(ConfigDecoratorException);
     expect(call).toThrow(
-      '@secret() on apiKey: dlt-ts decorators need TypeScript\'s experimentalDecorators. ' +
-        'Set "experimentalDecorators": true in tsconfig.json (with tsx: run tsx --tsconfig <that tsconfig>).',
+      "@secret() on field apiKey: the compiler passed no context.metadata (standard decorators record there, " +
+        "and it exists only when Symbol.metadata is defined as the class is created). " +
+        'Import "@dlt-ts/core" (it defines Symbol.metadata) before the class is defined, or compile with "experimentalDecorators": true.',
     );
   });
 });

@@ -1,4 +1,5 @@
-import { candidatePaths, toDottedKey, toEnvVarName } from "@dlt-ts/core";
+import { candidatePaths } from "../../src/config/lookup.js";
+import { toDottedKey, toEnvVarName } from "../../src/config/naming.js";
 
 const dotted = (paths: string[][]) => paths.map(toDottedKey);
 

@@ -1,4 +1,5 @@
-import { config, ConfigFieldMissingException, configSpec, getInjectedParams, resolveMethodParams, secret } from "@dlt-ts/core";
+import { config, ConfigFieldMissingException, configSpec, resolveMethodParams, secret } from "@dlt-ts/core";
+import { getInjectedParams } from "../../src/config/method-params.js";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 
 @configSpec({ section: "destination.my_sink" })

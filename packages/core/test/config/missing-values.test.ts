@@ -1,12 +1,6 @@
-import {
-  config,
-  ConfigFieldMissingException,
-  configSpec,
-  formatMissingFieldsMessage,
-  resolveConfig,
-  secret,
-  SecretInConfigTomlException,
-} from "@dlt-ts/core";
+import { config, ConfigFieldMissingException, configSpec, resolveConfig, secret } from "@dlt-ts/core";
+import { formatMissingFieldsMessage } from "../../src/config/error-messages.js";
+import { SecretInConfigTomlException } from "../../src/config/exceptions.js";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 import { PostgresClientConfiguration } from "./fixtures/postgres-credentials.js";
 

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
-import { revealValue, Secret, SECRET_MASK } from "@dlt-ts/core";
+import { Secret } from "@dlt-ts/core";
+import { revealValue, SECRET_MASK } from "../../src/config/secret.js";
 
 describe("Secret", () => {
   const key = new Secret("sk-live-123");

@@ -4,18 +4,17 @@ import * as path from "node:path";
 import {
   createDestination,
   defaultCapabilities,
-  destinationNameOfPackage,
+  type Destination,
+  type DestinationFactoryOptions,
   destinationPackageCandidates,
   findInstalledDestinations,
-  InvalidDestinationFactoryException,
   registerDestination,
   registeredDestinations,
   resolveDestinationByName,
   UnknownDestinationException,
   unregisterDestination,
-  type Destination,
-  type DestinationFactoryOptions,
 } from "@dlt-ts/core";
+import { destinationNameOfPackage, InvalidDestinationFactoryException } from "../../src/destination/destination-registry.js";
 
 function fakeDestination(type: string, options: DestinationFactoryOptions = {}): Destination {
   return {

@@ -1,12 +1,8 @@
-import {
-  DirectNamingConvention,
-  DuckCaseNamingConvention,
-  EmptyIdentifierException,
-  identifierTag,
-  namingConvention,
-  SnakeCaseNamingConvention,
-  UnknownNamingConventionException,
-} from "@dlt-ts/core";
+import { namingConvention, SnakeCaseNamingConvention } from "@dlt-ts/core";
+import { DirectNamingConvention } from "../../src/schema/naming/direct.js";
+import { DuckCaseNamingConvention } from "../../src/schema/naming/duck-case.js";
+import { EmptyIdentifierException, identifierTag } from "../../src/schema/naming/naming-convention.js";
+import { UnknownNamingConventionException } from "../../src/schema/naming/naming-registry.js";
 
 describe("snake_case naming", () => {
   const naming = new SnakeCaseNamingConvention();

@@ -1,4 +1,5 @@
-import { Schema, SchemaEvolver, schemaToJson, schemaToYaml, SnakeCaseNamingConvention } from "@dlt-ts/core";
+import { Schema, SchemaEvolver, SnakeCaseNamingConvention } from "@dlt-ts/core";
+import { schemaToJson, schemaToYaml } from "../../src/schema/schema-export.js";
 
 function sample(): Schema {
   const schema = new Schema("github");

@@ -1,4 +1,6 @@
-import { coerceValue, inferDataType, isIsoTimestamp, NOT_COERCIBLE, parseIsoTimestamp } from "@dlt-ts/core";
+import { coerceValue, NOT_COERCIBLE } from "../../src/schema/coercion.js";
+import { isIsoTimestamp, parseIsoTimestamp } from "../../src/schema/iso-timestamp.js";
+import { inferDataType } from "../../src/schema/type-inference.js";
 
 const detections = ["iso_timestamp"];
 

@@ -1,4 +1,4 @@
-import type { TableHintOptions } from "@dlt-ts/core";
+import { checkOptionNames, TABLE_HINT_OPTION_NAMES, type TableHintOptions } from "@dlt-ts/core";
 import type { DataSource } from "./data-items.js";
 
 export interface ResourceOptions extends TableHintOptions {
@@ -6,6 +6,9 @@ export interface ResourceOptions extends TableHintOptions {
   name?: string;
   tableName?: string;
 }
+
+/** Every option name of {@link ResourceOptions}. */
+export const RESOURCE_OPTION_NAMES: readonly string[] = [...TABLE_HINT_OPTION_NAMES, "name", "tableName"];
 
 /**
  * A named stream of items with table hints.
@@ -34,6 +37,7 @@ export class DltResource {
 }
 
 export function resource(data: DataSource, options: ResourceOptions = {}): DltResource {
+  checkOptionNames(options, RESOURCE_OPTION_NAMES, "resource(data, options)");
   return new DltResource(data, options);
 }
 

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import {
-  defaultCapabilities,
+  checkOptionNames,
   defaultPipelinesDir,
   DltException,
   HINTS_FILE,
@@ -13,18 +13,18 @@ import {
   Schema,
   SchemaStore,
   type ConfiguredDestination,
+  type DependencyContainer,
   type Destination,
-  type DestinationCapabilities,
   type ExtractedPackageInfo,
   type ExtractTarget,
   type NamingConvention,
   type StoredSchema,
 } from "@dlt-ts/core";
-import { NormalizeStage, NormalizingTarget, type NormalizeInfo as PackageNormalizeInfo } from "@dlt-ts/normalizer";
-import { LoadClientJobException, Loader, resolveLoaderSettings, type LoadPackageResult } from "@dlt-ts/loader";
+import { NormalizeStage, NormalizingTarget, type NormalizeInfo as PackageNormalizeInfo, type NormalizeOptions } from "@dlt-ts/normalizer";
+import { LoadClientJobException, Loader, type LoadPackageResult } from "@dlt-ts/loader";
 import { Extractor, type ExtractInfo, type ExtraTableRows } from "../extract/extractor.js";
 import { JobFileTarget } from "../extract/job-file-target.js";
-import { DltResource, type ResourceOptions } from "../extract/resource.js";
+import { DltResource, RESOURCE_OPTION_NAMES, type ResourceOptions } from "../extract/resource.js";
 import { DltSource } from "../extract/source.js";
 import { LoadInfo } from "../run-info/load-info.js";
 import { NormalizeInfo } from "../run-info/normalize-info.js";
@@ -33,6 +33,7 @@ import { TraceRecorder, type PipelineTrace } from "../run-info/trace.js";
 import { resolveDestination, type DestinationReference } from "./destination-reference.js";
 import { PipelineStepFailed } from "./pipeline-exceptions.js";
 import { PipelineSqlClient } from "./pipeline-sql-client.js";
+import { prepareRun, type RunContext } from "./run-context.js";
 import {
   bumpStateVersion,
   decompressState,
@@ -56,12 +57,25 @@ export interface PipelineOptions {
   progress?: ProgressMode;
   /** Dir holding `.dlt/` config and secrets. Default: cwd (or env DLT_PROJECT_DIR). */
   projectDir?: string;
+  /**
+   * Registers your services in the pipeline's DI container at the start of
+   * every run, for a destination class to receive (`pool = inject(Pool)`, or
+   * a constructor parameter with tsyringe's `@inject(Pool)`). Default: none.
+   *
+   * @example
+   * pipeline({ destination: Crm, register: (c) => c.registerInstance(Pool, pool) });
+   */
+  register?: (container: DependencyContainer) => void;
 }
+
+const PIPELINE_OPTION_NAMES = ["pipelineName", "destination", "datasetName", "pipelinesDir", "progress", "projectDir", "register"];
 
 export interface RunOptions extends ResourceOptions {
   /** A schema to use for this data (its name becomes the schema name). */
   schema?: Schema;
 }
+
+const RUN_OPTION_NAMES = [...RESOURCE_OPTION_NAMES, "schema"];
 
 /** Data accepted by run()/extract(): a source, resources, or raw data (with `tableName`). */
 export type RunData = DltSource | DltResource | DltResource[] | unknown;
@@ -89,6 +103,7 @@ export class Pipeline {
   private readonly layout: PipelineLayout;
   private readonly destinationReference: DestinationReference | undefined;
   private destinationInstance: Destination | undefined;
+  private readonly register: PipelineOptions["register"];
   private readonly progressMode: ProgressMode;
   private readonly schemaStore: SchemaStore;
   private readonly extracted: LoadPackageStorage;
@@ -99,6 +114,8 @@ export class Pipeline {
   private trace: PipelineTrace | undefined;
 
   constructor(options: PipelineOptions = {}) {
+    checkOptionNames(options, PIPELINE_OPTION_NAMES, "pipeline(options)");
+    this.register = options.register;
     this.pipelineName = options.pipelineName ?? defaultPipelineName();
     this.datasetName = options.datasetName ?? `${this.pipelineName}_dataset`;
     this.layout = new PipelineLayout(this.pipelineName, options.pipelinesDir ?? defaultPipelinesDir());
@@ -169,32 +186,34 @@ export class Pipeline {
    * data it only finishes what is pending.
    */
   async run(data?: RunData, options: RunOptions = {}): Promise<LoadInfo> {
+    checkOptionNames(options, RUN_OPTION_NAMES, "run(data, options)");
     const recorder = new TraceRecorder(this.pipelineName);
     try {
-      const destination = await this.requireDestination();
-      await this.restoreStateIfNew(destination);
+      await this.requireDestination();
+      const run = await this.prepare();
+      await this.restoreStateIfNew(run);
       const pending = this.listPendingPackages();
       const pendingIds = [...pending.normalized, ...pending.extracted];
       let finished: LoadInfo | undefined;
       if (pendingIds.length > 0) {
-        console.warn(
-          `[dlt-ts] Pipeline ${this.pipelineName} has pending load packages from an earlier run: ${pendingIds.join(", ")}. ` +
+        run.logger.warn(
+          `Pipeline ${this.pipelineName} has pending load packages from an earlier run: ${pendingIds.join(", ")}. ` +
             `They are loaded before new data is extracted.`,
         );
-        await recorder.step("normalize", () => this.normalize());
-        finished = await recorder.step("load", () => this.load());
+        await recorder.step("normalize", () => this.normalizeWith(run));
+        finished = await recorder.step("load", () => this.loadWith(run));
         if (data === undefined) return finished;
       }
       let fused: NormalizeInfo | undefined;
       if (data !== undefined) {
-        const extracted = await recorder.step("extract", () => this.extractNormalized(data, options));
+        const extracted = await recorder.step("extract", () => this.extractNormalized(run, data, options));
         fused = extracted.normalized;
       }
       await recorder.step("normalize", async () => {
-        const more = await this.normalize();
+        const more = await this.normalizeWith(run);
         return fused ? new NormalizeInfo([...fused.packages, ...more.packages]) : more;
       });
-      const info = await recorder.step("load", () => this.load());
+      const info = await recorder.step("load", () => this.loadWith(run));
       return finished ? info.withEarlierPackages(finished) : info;
     } finally {
       this.trace = recorder.trace;
@@ -202,27 +221,32 @@ export class Pipeline {
     }
   }
 
-  /** Extract stage: drains the data into a new extracted package. */
+  /**
+   * Extract stage: drains the data into a new extracted package. With a
+   * destination, its config is resolved first, as in run().
+   */
   async extract(data: RunData, options: RunOptions = {}): Promise<ExtractInfo> {
-    return this.extractInto(data, options, () => new JobFileTarget(this.extracted));
+    checkOptionNames(options, RUN_OPTION_NAMES, "extract(data, options)");
+    const run = await this.prepare();
+    return this.extractInto(run, data, options, () => new JobFileTarget(this.extracted));
   }
 
   /**
    * Extract and normalize in one pass (what run() does): items are
    * normalized as they are pulled, into a load package published at the end.
    */
-  private async extractNormalized(data: RunData, options: RunOptions): Promise<ExtractInfo & { normalized: NormalizeInfo }> {
-    const capabilities = await this.capabilities();
+  private async extractNormalized(run: RunContext, data: RunData, options: RunOptions): Promise<ExtractInfo & { normalized: NormalizeInfo }> {
     let target: NormalizingTarget | undefined;
-    const info = await this.extractInto(data, options, async (schemaName) => {
+    const info = await this.extractInto(run, data, options, async (schemaName) => {
       await this.normalized.removeInProgress();
-      target = new NormalizingTarget(this.normalized, this.schemaStore, { capabilities, naming: await this.naming(schemaName) });
+      target = new NormalizingTarget(this.normalized, this.schemaStore, this.normalizeOptions(run, schemaName));
       return target;
     });
     return { ...info, normalized: new NormalizeInfo(target?.info ? [target.info] : []) };
   }
 
   private async extractInto(
+    run: RunContext,
     data: RunData,
     options: RunOptions,
     target: (schemaName: string) => ExtractTarget | Promise<ExtractTarget>,
@@ -237,7 +261,7 @@ export class Pipeline {
     const progress = new ProgressReporter(this.progressMode);
     let info: ExtractInfo;
     try {
-      const naming = await this.naming(schemaName);
+      const naming = this.naming(run, schemaName);
       const extra = this.stateChangeRows(naming);
       progress.start("extract");
       const extractor = new Extractor(naming, (n) => progress.add(n));
@@ -256,7 +280,10 @@ export class Pipeline {
 
   /** Normalize stage: every extracted package becomes a load package. */
   async normalize(): Promise<NormalizeInfo> {
-    const capabilities = await this.capabilities();
+    return this.normalizeWith(await this.prepare());
+  }
+
+  private async normalizeWith(run: RunContext): Promise<NormalizeInfo> {
     await this.normalized.removeInProgress();
     const pending = this.listPendingPackages().extracted;
     const infos: PackageNormalizeInfo[] = [];
@@ -264,12 +291,8 @@ export class Pipeline {
     progress.start("normalize");
     for (const loadId of pending) {
       const schemaName = (await this.extracted.readJson<ExtractedPackageInfo>(loadId, HINTS_FILE))?.schemaName ?? this.pipelineName;
-      const stage = new NormalizeStage(
-        this.extracted,
-        this.normalized,
-        this.schemaStore,
-        { capabilities, naming: await this.naming(schemaName) },
-        (n) => progress.add(n),
+      const stage = new NormalizeStage(this.extracted, this.normalized, this.schemaStore, this.normalizeOptions(run, schemaName), (n) =>
+        progress.add(n),
       );
       infos.push(await stage.normalizePackage(loadId));
       this.schemaCache.delete(schemaName);
@@ -280,9 +303,13 @@ export class Pipeline {
 
   /** Load stage: loads every normalized package into the destination. */
   async load(): Promise<LoadInfo> {
+    await this.requireDestination();
+    return this.loadWith(await this.prepare());
+  }
+
+  private async loadWith(run: RunContext): Promise<LoadInfo> {
     const startedAt = new Date();
-    const destination = await this.requireDestination();
-    const configured = await this.configure(destination);
+    const { destination, configured } = run.destination!;
     const progress = new ProgressReporter(this.progressMode);
     progress.start("load");
     const loader = new Loader({
@@ -290,7 +317,7 @@ export class Pipeline {
       loaded: this.loaded,
       destination: configured,
       options: {
-        ...(await resolveLoaderSettings({ pipelineName: this.pipelineName, ...(this.projectDir ? { projectDir: this.projectDir } : {}) })),
+        ...run.load,
         onProgress: (p) => {
           progress.setTotal(p.jobsTotal);
           progress.set(p.jobsDone + p.jobsFailed);
@@ -325,7 +352,7 @@ export class Pipeline {
   sqlClient(): PipelineSqlClient {
     return new PipelineSqlClient(async () => {
       const destination = await this.requireDestination();
-      const configured = await this.configure(destination);
+      const { configured } = (await this.prepare()).destination!;
       if (!configured.sqlClient) {
         throw new DltException(
           `Destination ${destination.destinationName} of pipeline ${this.pipelineName} is not a SQL destination: it has no SQL client`,
@@ -367,28 +394,40 @@ export class Pipeline {
     return this.destinationInstance;
   }
 
-  private configure(destination: Destination): Promise<ConfiguredDestination> {
-    // As dlt: the dataset name follows the destination's naming convention ("GitHub Data" → git_hub_data).
-    const capabilities = destination.capabilities();
-    const naming = namingConvention(capabilities.namingConvention, capabilities.maxIdentifierLength);
-    return destination.configure({
+  /**
+   * Resolves what this run needs before any data is read (see RunContext):
+   * called once per run(), extract(), normalize() and load().
+   */
+  private prepare(): Promise<RunContext> {
+    return prepareRun({
       pipelineName: this.pipelineName,
-      datasetName: naming.normalizeTableIdentifier(this.datasetName),
+      datasetName: this.datasetName,
       workingDir: this.workingDir,
-      ...(this.projectDir ? { projectDir: this.projectDir } : {}),
+      projectDir: this.projectDir,
+      // A copy: the pipeline alone changes its state.
+      state: structuredClone(this.stateValue) as unknown as Record<string, unknown>,
+      register: this.register,
+      destination: async () => (this.destinationReference ? this.requireDestination() : undefined),
     });
   }
 
-  private async capabilities(): Promise<DestinationCapabilities> {
-    if (!this.destinationReference) return defaultCapabilities();
-    return (await this.requireDestination()).capabilities();
+  /** What the normalizer needs for a schema: capabilities, naming and the data writers' settings. */
+  private normalizeOptions(run: RunContext, schemaName: string): NormalizeOptions {
+    const { bufferMaxItems, fileMaxItems, fileMaxBytes } = run.normalize.dataWriter;
+    return {
+      capabilities: run.capabilities,
+      naming: this.naming(run, schemaName),
+      bufferMaxItems,
+      fileMaxItems,
+      ...(fileMaxBytes !== undefined ? { fileMaxBytes } : {}),
+    };
   }
 
   /** Naming of a schema: the stored schema's, else the destination's preference. */
-  private async naming(schemaName: string): Promise<NamingConvention> {
-    const capabilities = await this.capabilities();
+  private naming(run: RunContext, schemaName: string): NamingConvention {
+    const capabilities = run.capabilities;
     const name = this.schema(schemaName)?.settings.namingConvention ?? capabilities.namingConvention;
-    const maxLength = this.destinationReference ? Math.min(capabilities.maxIdentifierLength, capabilities.maxColumnIdentifierLength) : undefined;
+    const maxLength = run.destination ? Math.min(capabilities.maxIdentifierLength, capabilities.maxColumnIdentifierLength) : undefined;
     return namingConvention(name, maxLength);
   }
 
@@ -410,9 +449,9 @@ export class Pipeline {
    * On a fresh machine (no local state), takes the newest state and schemas
    * the destination kept, so the pipeline continues where it was.
    */
-  private async restoreStateIfNew(destination: Destination): Promise<void> {
+  private async restoreStateIfNew(run: RunContext): Promise<void> {
     if (existsSync(this.stateFile) || this.listPendingPackages().normalized.length > 0) return;
-    const configured = await this.configure(destination);
+    const configured = run.destination!.configured;
     const client = await configured.createClient(new Schema(this.pipelineName));
     try {
       const stored = await client.getStoredState?.(this.pipelineName);

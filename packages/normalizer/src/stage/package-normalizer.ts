@@ -47,6 +47,8 @@ export interface NormalizeOptions {
   fileMaxItems?: number;
   /** Rotate job files after this many bytes. */
   fileMaxBytes?: number;
+  /** Rows of a table held before its first file write. */
+  bufferMaxItems?: number;
 }
 
 export interface NormalizeInfo {
@@ -108,6 +110,7 @@ export class PackageNormalizer {
       formatOf: (table) => fileFormat(info.tables[schema.rootTableOf(table).name], options),
       fileMaxItems: options.fileMaxItems,
       fileMaxBytes: options.fileMaxBytes ?? options.capabilities.recommendedFileSize,
+      rowsBeforeFirstWrite: options.bufferMaxItems,
       columnsRevision: () => evolver.revision,
     });
     return new PackageNormalizer(loadId, info, schema, evolver, buffers, normalized, schemas, options, startedAt);

@@ -21,6 +21,8 @@ export interface TableRowBuffersOptions {
   formatOf: (table: string) => LoaderFileFormat;
   fileMaxItems?: number;
   fileMaxBytes?: number;
+  /** Rows of a table held before its first write. Default {@link ROWS_BEFORE_FIRST_WRITE}. */
+  rowsBeforeFirstWrite?: number;
   /** Grows whenever any table's columns change (see SchemaEvolver.revision). */
   columnsRevision?: () => number;
 }
@@ -30,11 +32,14 @@ export class TableRowBuffers {
   private readonly buffers = new Map<string, { table: TableSchema; columns: ColumnSlots; rows: SlottedRow[]; written: boolean }>();
   private readonly pools = new Map<LoaderFileFormat, BufferedDataWriterPool>();
   private full: string[] = [];
+  private readonly rowsBeforeFirstWrite: number;
 
   constructor(
     private readonly directory: string,
     private readonly options: TableRowBuffersOptions,
-  ) {}
+  ) {
+    this.rowsBeforeFirstWrite = options.rowsBeforeFirstWrite ?? ROWS_BEFORE_FIRST_WRITE;
+  }
 
   /** Adds a row of a table, as slot/value arrays over the table's column slots. */
   add(table: TableSchema, columns: ColumnSlots, row: SlottedRow): void {
@@ -44,7 +49,7 @@ export class TableRowBuffers {
       this.buffers.set(table.name, buffer);
     }
     buffer.rows.push(row);
-    if (buffer.rows.length === (buffer.written ? ROWS_PER_WRITE : ROWS_BEFORE_FIRST_WRITE)) this.full.push(table.name);
+    if (buffer.rows.length === (buffer.written ? ROWS_PER_WRITE : this.rowsBeforeFirstWrite)) this.full.push(table.name);
   }
 
   /** Writes the tables whose buffers filled up; undefined when none did (nothing to wait for). */

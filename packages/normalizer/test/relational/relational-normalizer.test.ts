@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Schema, SchemaEvolver, slottedRowToObject, SnakeCaseNamingConvention, type Row, type TableSchema } from "@dlt-ts/core";
-import { FieldNameCollisionException, RelationalNormalizer, type RootTableOptions } from "@dlt-ts/normalizer";
+import { FieldNameCollisionException, RelationalNormalizer, type RootTableOptions } from "../../src/relational/relational-normalizer.js";
 
 const fixtures = path.join(__dirname, "../../../../fixtures");
 const load = (name: string): Row[] => JSON.parse(readFileSync(path.join(fixtures, name), "utf8")) as Row[];

@@ -1,13 +1,12 @@
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { defaultCapabilities, LoadPackageStorage, parseJobFileName, type LoaderFileFormat } from "@dlt-ts/core";
+import { BufferedDataWriterPool, type BufferedDataWriterPoolOptions } from "../../src/writers/buffered-data-writer-pool.js";
 import {
-  BufferedDataWriterPool,
   DataWriterPoolStateException,
   InvalidDataValueException,
   UnsupportedFileFormatException,
-  type BufferedDataWriterPoolOptions,
-} from "@dlt-ts/normalizer";
+} from "../../src/writers/writer-exceptions.js";
 import { table, tempDir } from "./writer-test-helpers.js";
 
 const { dir: root, cleanup } = tempDir();

@@ -1,4 +1,4 @@
-import { NoColumnsToWriteException } from "@dlt-ts/normalizer";
+import { NoColumnsToWriteException } from "../../src/writers/writer-exceptions.js";
 import { table, tempDir, writeWith } from "./writer-test-helpers.js";
 
 const { dir, cleanup } = tempDir();

@@ -2,12 +2,12 @@ import { createReadStream, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { capabilities } from "@dlt-ts/core";
 import {
-  InsertValuesFormatException,
-  insertValuesLimitsFromCapabilities,
-  splitInsertValues,
   type InsertValuesLimits,
+  insertValuesLimitsFromCapabilities,
   type InsertValuesStatement,
-} from "@dlt-ts/normalizer";
+  splitInsertValues,
+} from "../../src/writers/insert-values-split.js";
+import { InsertValuesFormatException } from "../../src/writers/writer-exceptions.js";
 import { postgresLikeCapabilities, table, tempDir, writeWith } from "./writer-test-helpers.js";
 
 const { dir, cleanup } = tempDir();

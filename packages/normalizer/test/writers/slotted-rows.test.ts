@@ -1,5 +1,5 @@
 import { ColumnSlots, type SlottedRow } from "@dlt-ts/core";
-import type { DataRow, SlottedRows } from "@dlt-ts/normalizer";
+import type { DataRow, SlottedRows } from "../../src/writers/data-row.js";
 import { table, tempDir, writeWith } from "./writer-test-helpers";
 
 /**

@@ -9,7 +9,9 @@ import {
   type LoaderFileFormat,
   type TableSchema,
 } from "@dlt-ts/core";
-import { createDataWriter, typedColumns, type DataRow, type DataWriter, type DataWriterOptions, type RowBatch } from "@dlt-ts/normalizer";
+import type { DataRow, RowBatch } from "../../src/writers/data-row.js";
+import { createDataWriter } from "../../src/writers/data-writer-factory.js";
+import { type DataWriter, type DataWriterOptions, typedColumns } from "../../src/writers/data-writer.js";
 
 export type ColumnSpec = DataType | Omit<ColumnSchema, "name">;
 

@@ -1,0 +1,92 @@
+import {
+  createConfigProviders,
+  createPipelineContainer,
+  createPipelineLogger,
+  defaultCapabilities,
+  namingConvention,
+  PIPELINE_CONTEXT,
+  resolveConfig,
+  RuntimeConfiguration,
+  type ConfigProviders,
+  type ConfiguredDestination,
+  type DependencyContainer,
+  type Destination,
+  type DestinationCapabilities,
+  type PipelineContext,
+  type PipelineLogger,
+} from "@dlt-ts/core";
+import { LoadConfiguration } from "@dlt-ts/loader";
+import { NormalizeConfiguration } from "@dlt-ts/normalizer";
+
+/**
+ * Everything a run resolves before it reads a single item: dlt's runtime
+ * sections, the destination's config and credentials (a `@destination`
+ * class is constructed here, once), and the pipeline's DI container holding
+ * all of it. A missing secret fails here, on every run.
+ */
+export interface RunContext {
+  /** The config providers of this run: env and `.dlt/*.toml` read once. */
+  readonly providers: ConfigProviders;
+  readonly container: DependencyContainer;
+  readonly runtime: RuntimeConfiguration;
+  readonly normalize: NormalizeConfiguration;
+  readonly load: LoadConfiguration;
+  readonly logger: PipelineLogger;
+  /** The destination and what it resolved to for this run; undefined without a destination. */
+  readonly destination?: { readonly destination: Destination; readonly configured: ConfiguredDestination };
+  /** The configured destination's capabilities, else generic ones. */
+  readonly capabilities: DestinationCapabilities;
+}
+
+/** What {@link prepareRun} needs of the pipeline. */
+export interface RunContextInput {
+  readonly pipelineName: string;
+  readonly datasetName: string;
+  readonly workingDir: string;
+  readonly projectDir: string | undefined;
+  readonly state: Readonly<Record<string, unknown>>;
+  /** The user's registrations (`pipeline({ register })`). */
+  readonly register: ((container: DependencyContainer) => void) | undefined;
+  /** The destination, resolved from its reference; undefined when the pipeline has none. */
+  readonly destination: () => Promise<Destination | undefined>;
+}
+
+/** Resolves a run's settings and destination, in that order, and fills the container. */
+export async function prepareRun(input: RunContextInput): Promise<RunContext> {
+  const providers = createConfigProviders(input.projectDir ? { projectDir: input.projectDir } : {});
+  const scope = { pipelineName: input.pipelineName, providers };
+  const runtime = await resolveConfig(RuntimeConfiguration, scope);
+  const normalize = await resolveConfig(NormalizeConfiguration, scope);
+  const load = await resolveConfig(LoadConfiguration, scope);
+  const logger = createPipelineLogger(input.pipelineName, runtime.logLevel);
+
+  const container = createPipelineContainer(input.pipelineName);
+  container.registerInstance(RuntimeConfiguration, runtime);
+  container.registerInstance(NormalizeConfiguration, normalize);
+  container.registerInstance(LoadConfiguration, load);
+  const context: PipelineContext = {
+    pipelineName: input.pipelineName,
+    datasetName: input.datasetName,
+    workingDir: input.workingDir,
+    projectDir: input.projectDir,
+    state: input.state,
+    logger,
+  };
+  container.registerInstance(PIPELINE_CONTEXT, context);
+  input.register?.(container);
+
+  const destination = await input.destination();
+  if (!destination) return { providers, container, runtime, normalize, load, logger, capabilities: defaultCapabilities() };
+  // As dlt: the dataset name follows the destination's naming convention ("GitHub Data" → git_hub_data).
+  const declared = destination.capabilities();
+  const naming = namingConvention(declared.namingConvention, declared.maxIdentifierLength);
+  const configured = await destination.configure({
+    pipelineName: input.pipelineName,
+    datasetName: naming.normalizeTableIdentifier(input.datasetName),
+    workingDir: input.workingDir,
+    ...(input.projectDir ? { projectDir: input.projectDir } : {}),
+    providers,
+    container,
+  });
+  return { providers, container, runtime, normalize, load, logger, destination: { destination, configured }, capabilities: configured.capabilities };
+}
