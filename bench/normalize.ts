@@ -8,7 +8,10 @@ import { runCases } from "./run-cases";
 type Format = "insert_values" | "csv";
 
 /** run()'s first half: items normalized as they are extracted (private to Pipeline, used here on purpose). */
-type FusedExtract = { extractNormalized(data: unknown, options: RunOptions): Promise<unknown> };
+type FusedExtract = {
+  prepare(): Promise<unknown>;
+  extractNormalized(run: unknown, data: unknown, options: RunOptions): Promise<unknown>;
+};
 
 /** Runs per case: the best is reported, as the least disturbed by whatever else the machine does. */
 const RUNS = 3;
@@ -60,8 +63,10 @@ function staged(count: number, format: Format): Promise<{ extractMs: number; nor
 
 function fused(count: number, format: Format): Promise<number> {
   return withPipeline(async (p) => {
+    const fusedPipeline = p as unknown as FusedExtract;
     const t0 = performance.now();
-    await (p as unknown as FusedExtract).extractNormalized(githubEvents(count), { tableName: "events", loaderFileFormat: format });
+    const run = await fusedPipeline.prepare();
+    await fusedPipeline.extractNormalized(run, githubEvents(count), { tableName: "events", loaderFileFormat: format });
     return performance.now() - t0;
   });
 }

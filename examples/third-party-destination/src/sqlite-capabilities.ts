@@ -6,11 +6,11 @@ export function escapeSqliteIdentifier(identifier: string): string {
 }
 
 /**
- * A SQLite literal: strings in single quotes with `'` doubled (SQLite never
- * treats a backslash as an escape), blobs as `X'…'`, booleans as 1/0.
+ * A SQLite literal: core's standard-SQL literal (strings in single quotes
+ * with `'` doubled, as SQLite never treats a backslash as an escape; blobs as
+ * `X'…'`), with booleans as 1/0.
  */
 export function escapeSqliteLiteral(value: unknown): string {
-  if (value instanceof Uint8Array) return `X'${Buffer.from(value).toString("hex")}'`;
   if (typeof value === "boolean") return value ? "1" : "0";
   return ansiEscapeLiteral(value);
 }

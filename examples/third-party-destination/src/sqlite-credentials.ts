@@ -16,6 +16,15 @@ export class SqliteCredentials extends CredentialsConfiguration {
   /** Path of the main database file. Default: none (`<pipeline_name>.sqlite` in the working directory). */
   @config({ type: String, optional: true }) database?: string;
 
+  /**
+   * `new SqliteCredentials("sqlite:///data/shop.sqlite")` parses the value;
+   * with no argument the resolver fills the instance.
+   */
+  constructor(value?: string | Partial<SqliteCredentials>) {
+    super();
+    this.applyInitValue(value, SqliteCredentials);
+  }
+
   parseNativeRepresentation(native: string): void {
     if (typeof native !== "string" || native.trim() === "") throw new NativeValueError("expected a database file path or sqlite:///path");
     const text = native.trim();

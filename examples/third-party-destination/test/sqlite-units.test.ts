@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { Database } from "node-sqlite3-wasm";
 import { DatabaseTerminalException, DatabaseTransientException, DatabaseUndefinedRelation } from "@dlt-ts/core";
 import { SqliteCredentials, SqliteTypeMapper, classifySqliteError, escapeSqliteLiteral, sqliteCapabilities } from "../src/index.js";
 import { readCsvRecords } from "../src/sqlite-csv-reader.js";
@@ -51,12 +52,24 @@ describe("credentials, literals, errors", () => {
     expect(SqliteCredentials.from("sqlite:////tmp/shop.sqlite").database).toBe("/tmp/shop.sqlite");
     expect(SqliteCredentials.from("shop.sqlite").database).toBe("shop.sqlite");
     expect(() => SqliteCredentials.from(":memory:")).toThrow("in-memory databases are not supported");
+    expect(new SqliteCredentials("sqlite:///data/shop.sqlite").database).toBe("data/shop.sqlite");
   });
 
   test("literals: quotes doubled, backslashes literal, blobs as X'…'", () => {
     expect(escapeSqliteLiteral("it's \\")).toBe("'it''s \\'");
     expect(escapeSqliteLiteral(new Uint8Array([0, 255]))).toBe("X'00ff'");
     expect(escapeSqliteLiteral(true)).toBe("1");
+  });
+
+  test("binary literals (core's default, X'…') reach SQLite as blobs with their bytes", () => {
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x27]);
+    const db = new Database();
+    try {
+      const row = db.get(`SELECT typeof(${escapeSqliteLiteral(bytes)}) AS kind, ${escapeSqliteLiteral(bytes.subarray(1, 4))} AS value`);
+      expect(row).toEqual({ kind: "blob", value: new Uint8Array([0xfe, 0x00, 0x80]) });
+    } finally {
+      db.close();
+    }
   });
 
   test("SQLite messages are classified", () => {

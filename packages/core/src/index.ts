@@ -17,9 +17,7 @@ export {
   ConnectionStringCredentials,
   resolveConfig,
   injectConfig,
-  resolveValue,
   resolveMethodParams,
-  resolveInstance,
   toSnakeCase,
   createConfigProviders,
   resolveProjectDir,
@@ -31,7 +29,6 @@ export {
   type Constructor,
   type ExplicitValues,
   type FieldOptions,
-  type ProviderOptions,
   type ResolveConfigOptions,
   type SpecOptions,
 } from "./config/index.js";
@@ -143,16 +140,15 @@ export { encodeTypedJson, decodeTypedJson } from "./storage/typed-json.js";
 // Pipeline working dir: layout, stored schemas, atomic writes
 export { PipelineLayout, defaultPipelinesDir } from "./storage/pipeline-layout.js";
 export { SchemaStore } from "./storage/schema-store.js";
-export { writeJsonAtomic } from "./storage/atomic-file.js";
+export { writeFileAtomic, writeJsonAtomic } from "./storage/atomic-file.js";
 
 // Options checks, DI and resolve hooks (wave 2 resolver)
-export { checkOptionNames, UnknownOptionException, unknownOptionMessage } from "./common/option-names.js";
+export { checkOptionNames, UnknownOptionException } from "./common/option-names.js";
 export { inject, InjectionException } from "./config/inject.js";
 export {
   constructInstance,
   createPipelineContainer,
   forwardConstructorInjection,
-  wantsConstructorInjection,
   PIPELINE_CONTEXT,
   PIPELINE_NAME,
   type PipelineContext,

@@ -21,6 +21,12 @@ export class DuckdbCredentials extends CredentialsConfiguration {
   /** File path, `:memory:` or `:pipeline:`. Default: none (`<pipeline_name>.duckdb` in the working directory). */
   @config({ type: String, optional: true }) database?: string;
 
+  /** @param value a path or `duckdb:///` URL, or field values; none for an empty instance (the resolver fills it) */
+  constructor(value?: string | Partial<DuckdbCredentials>) {
+    super();
+    this.applyInitValue(value, DuckdbCredentials);
+  }
+
   parseNativeRepresentation(native: string): void {
     if (typeof native !== "string" || native.trim() === "") {
       throw new NativeValueError("expected a database file path, duckdb:///path, :memory: or :pipeline:");

@@ -149,6 +149,8 @@ describe("DuckdbCredentials and literals", () => {
     expect(DuckdbCredentials.from("duckdb:///:memory:").database).toBe(":memory:");
     expect(String(DuckdbCredentials.from("/abs/x.duckdb"))).toBe("duckdb:////abs/x.duckdb");
     expect(() => DuckdbCredentials.from("")).toThrow(/expected a database file path/);
+    expect(new DuckdbCredentials("duckdb:///data/x.duckdb").database).toBe("data/x.duckdb");
+    expect(new DuckdbCredentials().database).toBeUndefined();
   });
 
   test("literals: quotes doubled, binary as BLOB, JSON text, non-finite doubles quoted", () => {

@@ -23,7 +23,7 @@ function flag(value: string | boolean | undefined, key: string): boolean | undef
  * in dlt. Printed forms mask the password.
  *
  * @example
- * const creds = MssqlCredentials.from("mssql://loader:pw@localhost/dlt_data?TrustServerCertificate=yes");
+ * const creds = new MssqlCredentials("mssql://loader:pw@localhost/dlt_data?TrustServerCertificate=yes");
  * String(creds);        // "mssql://loader:***@localhost:1433/dlt_data?TrustServerCertificate=yes"
  * creds.encryptOption(); // true
  */
@@ -52,6 +52,15 @@ export class MssqlCredentials extends ConnectionStringCredentials {
    * `TrustServerCertificate` URL parameter.
    */
   @config({ type: String, optional: true }) trustServerCertificate?: string | boolean;
+
+  /**
+   * @param value a connection string or field values; none for an empty instance (the resolver fills it).
+   *   Applied here, not by the base constructor, so the defaults above do not overwrite it.
+   */
+  constructor(value?: string | Partial<MssqlCredentials>) {
+    super();
+    this.applyInitValue(value, MssqlCredentials);
+  }
 
   override parseNativeRepresentation(native: string): void {
     super.parseNativeRepresentation(native);

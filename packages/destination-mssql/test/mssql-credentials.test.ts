@@ -27,6 +27,14 @@ describe("MssqlCredentials", () => {
     expect(c.trustServerCertificateOption()).toBe(true);
   });
 
+  test("new MssqlCredentials(url) parses it over the class defaults; no argument is an empty instance", () => {
+    const c = new MssqlCredentials(URL);
+    expect([c.port, c.connectTimeout, c.password, c.encryptOption()]).toEqual([1444, 5, "s3cr@t!", "strict"]);
+    expect(String(c)).not.toContain("s3cr");
+    expect(new MssqlCredentials().port).toBe(1433);
+    expect(() => new MssqlCredentials("not a url")).toThrow(NativeValueError);
+  });
+
   test("defaults: port 1433, 30 s connect timeout, TLS on, certificate checked", () => {
     const c = MssqlCredentials.from("mssql://loader:pw@localhost/dlt_data");
     expect(c.port).toBe(1433);

@@ -8,7 +8,7 @@ import { config, configSpec, ConnectionStringCredentials } from "@dlt-ts/core";
  * Printed forms mask the password.
  *
  * @example
- * const creds = PostgresCredentials.from("postgresql://loader:pw@localhost/dlt_data");
+ * const creds = new PostgresCredentials("postgresql://loader:pw@localhost/dlt_data");
  * String(creds); // "postgresql://loader:***@localhost:5432/dlt_data"
  */
 @configSpec()
@@ -31,6 +31,15 @@ export class PostgresCredentials extends ConnectionStringCredentials {
    * Default: none (no TLS). Also read from the `sslmode` URL parameter.
    */
   @config({ type: String, optional: true }) sslmode?: string;
+
+  /**
+   * @param value a connection string or field values; none for an empty instance (the resolver fills it).
+   *   Applied here, not by the base constructor, so the defaults above do not overwrite it.
+   */
+  constructor(value?: string | Partial<PostgresCredentials>) {
+    super();
+    this.applyInitValue(value, PostgresCredentials);
+  }
 
   override parseNativeRepresentation(native: string): void {
     super.parseNativeRepresentation(native);

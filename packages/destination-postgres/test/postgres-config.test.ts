@@ -35,6 +35,14 @@ describe("PostgresCredentials", () => {
     for (const text of [JSON.stringify(c), inspect(c), `${c}`]) expect(text).not.toContain("p@ss");
   });
 
+  test("new PostgresCredentials(url) parses it over the class defaults, as dlt's PostgresCredentials(url)", () => {
+    const c = new PostgresCredentials("postgresql://u:pw@h:6543/db?connect_timeout=3");
+    expect([c.username, c.password, c.host, c.port, c.database, c.connectTimeout]).toEqual(["u", "pw", "h", 6543, "db", 3]);
+    expect(String(c)).toBe("postgresql://u:***@h:6543/db?connect_timeout=3");
+    expect(new PostgresCredentials().port).toBe(5432);
+    expect(() => new PostgresCredentials("h:5432/db")).toThrow("Cannot create PostgresCredentials from the value given: not a URL");
+  });
+
   test("resolves field by field from secrets.toml under destination.postgres.credentials", async () => {
     const dir = project({
       "secrets.toml": '[destination.postgres.credentials]\ndatabase = "dlt_data"\nusername = "loader"\npassword = "pw"\nhost = "localhost"\nport = 5433\n',

@@ -14,3 +14,8 @@ export { toSinkDestination } from "./to-sink-destination.js";
 
 // Errors
 export { SinkOptionsException, DestinationCallableNotFound, InvalidSinkCallable } from "./sink-exceptions.js";
+
+// Resolved by name: destination.<name>.destination_type = "sink"
+export { sink } from "./sink-by-name.js";
+export { sink as default } from "./sink-by-name.js";
+export { SinkConfiguration, SinkCallableConfiguration } from "./sink-configuration.js";

@@ -31,3 +31,13 @@ export class SinkConfiguration {
 
 /** The option names of {@link SinkConfiguration}, with its defaults. */
 export const SINK_CONFIGURATION_DEFAULTS: Readonly<Omit<SinkConfiguration, never>> = Object.freeze({ ...new SinkConfiguration() });
+
+/**
+ * Where a sink named only by config finds its code: `destination.<name>.destination_callable`,
+ * a reference `"./path/to/module#exportName"` (relative to the project dir) or `"package#exportName"`.
+ */
+@configSpec()
+export class SinkCallableConfiguration {
+  /** Required when destinationFrom() is given no callable (or the sink is resolved by name). */
+  @config({ type: String }) destinationCallable!: string;
+}

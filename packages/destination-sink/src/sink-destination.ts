@@ -6,7 +6,6 @@ import {
   resolveConfig,
   resolveMethodParams,
   resolveProjectDir,
-  resolveValue,
   toSnakeCase,
   type ConfiguredDestination,
   type Constructor,
@@ -17,7 +16,7 @@ import {
   type TableSchema,
 } from "@dlt-ts/core";
 import { importReference } from "./callable-reference.js";
-import { SinkConfiguration } from "./sink-configuration.js";
+import { SinkCallableConfiguration, SinkConfiguration } from "./sink-configuration.js";
 import { DestinationCallableNotFound, InvalidSinkCallable } from "./sink-exceptions.js";
 import { SinkJobClient } from "./sink-job-client.js";
 import { getCapturedExplicit, getSinkOptions } from "./sink-metadata.js";
@@ -119,7 +118,8 @@ export class SinkDestination implements Destination {
       ...(context.providers ? { providers: context.providers } : {}),
       explicit: explicitSinkOptions(init.options),
     });
-    const options = withName(config, name);
+    const resolved = withName(config, name);
+    const options = init.options.maxTableNesting === null ? { ...resolved, maxTableNesting: undefined } : resolved;
     context.container?.registerInstance(SinkConfiguration, config);
     const write = await bindWrite(init, name, context);
     return new ConfiguredSinkDestination(options, write);
@@ -144,26 +144,15 @@ export class SinkDestination implements Destination {
     const tried: string[] = [];
     let reference = target.reference;
     if (reference === undefined) {
-      const found = await resolveValue<string>(DESTINATION_CALLABLE_KEY, {
+      // A missing reference is a missing config value like any other: the resolver's error lists what it tried.
+      const found = await resolveConfig(SinkCallableConfiguration, {
         sections: ["destination", name],
         pipelineName: context.pipelineName,
-        projectDir: context.projectDir,
-        type: String,
+        ...(context.projectDir ? { projectDir: context.projectDir } : {}),
+        ...(context.providers ? { providers: context.providers } : {}),
       });
-      if (!found.found) {
-        tried.push("no destinationCallable was given to destinationFrom()");
-        const byProvider = new Map<string, string[]>();
-        for (const trace of found.traces) byProvider.set(trace.provider, [...(byProvider.get(trace.provider) ?? []), trace.key]);
-        for (const [provider, keys] of byProvider) tried.push(`${provider}: ${keys.join(", ")} (none set)`);
-        throw new DestinationCallableNotFound(
-          name,
-          tried,
-          `Pass destinationFrom("${name}", { destinationCallable }) or set DESTINATION__${name.toUpperCase()}__DESTINATION_CALLABLE ` +
-            `to "path/to/module#exportName".`,
-        );
-      }
-      tried.push(`config ${found.source?.provider ?? "provider"} gave "${found.value}"`);
-      reference = found.value!;
+      tried.push(`config destination.${name}.${DESTINATION_CALLABLE_KEY} gave "${found.destinationCallable}"`);
+      reference = found.destinationCallable;
     }
     const outcome = await importReference(reference, projectDir);
     if (!outcome.found) {

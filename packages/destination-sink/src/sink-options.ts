@@ -24,7 +24,12 @@ export interface SinkOptions {
   /** Naming convention of table and column names. Default "direct" (names as in the data). */
   namingConvention?: string;
   /** Depth of nested tables; 0 keeps nested lists and objects inside the item. Default 0. */
-  maxTableNesting?: number;
+  /**
+   * Depth of nested tables when neither the resource, the source nor the
+   * schema sets one; 0 keeps nested lists and objects inside the item; null
+   * leaves it to them (else 1000, as any destination). Default 0.
+   */
+  maxTableNesting?: number | null;
   /** Skip `_dlt_*` tables and strip `_dlt_*` columns from items and table schemas. Default true. */
   skipDltColumnsAndTables?: boolean;
   /** Most write() calls in flight at once (one per job). Default 20, dlt's loader workers. */
@@ -33,8 +38,8 @@ export interface SinkOptions {
   loaderParallelismStrategy?: LoaderParallelismStrategy;
 }
 
-/** Options with every default filled in. */
-export type ResolvedSinkOptions = Required<SinkOptions>;
+/** Options with every default filled in; maxTableNesting is undefined when the sink leaves nesting to the data's hints. */
+export type ResolvedSinkOptions = Required<Omit<SinkOptions, "maxTableNesting">> & { maxTableNesting: number | undefined };
 
 export const DEFAULT_SINK_NAME = "sink";
 
@@ -53,7 +58,9 @@ export function sinkName(options: SinkOptions, fallbackName: string | undefined)
 
 /** Fills in the defaults without reading config (what the code alone says); the name falls back to snake_case of `fallbackName`. */
 export function resolveSinkOptions(options: SinkOptions, fallbackName: string | undefined): ResolvedSinkOptions {
-  return withName({ ...SINK_CONFIGURATION_DEFAULTS, ...givenOptions(options) }, sinkName(options, fallbackName));
+  const given = givenOptions(options);
+  const resolved = withName({ ...SINK_CONFIGURATION_DEFAULTS, ...given, maxTableNesting: given.maxTableNesting ?? 0 }, sinkName(options, fallbackName));
+  return options.maxTableNesting === null ? { ...resolved, maxTableNesting: undefined } : resolved;
 }
 
 /** Resolved config and the sink's name, checked. */
@@ -80,7 +87,7 @@ export function withName(config: Omit<SinkConfiguration, never>, name: string): 
 export function explicitSinkOptions(options: SinkOptions): Partial<SinkConfiguration> {
   const defaults = SINK_CONFIGURATION_DEFAULTS as unknown as Record<string, unknown>;
   return Object.fromEntries(
-    Object.entries(givenOptions(options)).filter(([key, value]) => key !== "name" && defaults[key] !== value),
+    Object.entries(givenOptions(options)).filter(([key, value]) => key !== "name" && value !== null && defaults[key] !== value),
   ) as Partial<SinkConfiguration>;
 }
 
@@ -93,7 +100,7 @@ function validate(o: ResolvedSinkOptions): void {
   };
   if (!Number.isInteger(o.batchSize) || o.batchSize < 0) problem("batchSize", "an integer >= 0", o.batchSize);
   if (!FORMATS.includes(o.loaderFileFormat)) problem("loaderFileFormat", FORMATS.map((f) => `"${f}"`).join(" or "), o.loaderFileFormat);
-  if (!Number.isInteger(o.maxTableNesting) || o.maxTableNesting < 0) problem("maxTableNesting", "an integer >= 0", o.maxTableNesting);
+  if (!Number.isInteger(o.maxTableNesting) || o.maxTableNesting! < 0) problem("maxTableNesting", "an integer >= 0", o.maxTableNesting);
   if (!Number.isInteger(o.maxParallelLoadJobs) || o.maxParallelLoadJobs < 1) {
     problem("maxParallelLoadJobs", "an integer >= 1", o.maxParallelLoadJobs);
   }

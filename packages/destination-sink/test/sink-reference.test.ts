@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { ConfigFieldMissingException } from "@dlt-ts/core";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import {
@@ -120,18 +121,18 @@ describe("referencing a sink", () => {
       expect(received).toEqual(["plainFunction:items:3", "UndecoratedClass:items:1"]);
     });
 
-    it("fails at configure() listing what it tried: no callable anywhere", async () => {
+    it("fails at configure() with the missing-values error: no callable anywhere", async () => {
       const error = (await destinationFrom("nowhere").configure(world.context("p")).catch((e: unknown) => e)) as Error;
-      expect(error).toBeInstanceOf(DestinationCallableNotFound);
-      expect(error.message).toContain('Cannot resolve the callable of sink destination "nowhere". Tried, in order:');
-      expect(error.message).toContain("no destinationCallable was given to destinationFrom()");
+      expect(error).toBeInstanceOf(ConfigFieldMissingException);
       expect(error.message).toContain(
-        "Environment variables: P__DESTINATION__NOWHERE__DESTINATION_CALLABLE, P__DESTINATION__DESTINATION_CALLABLE, " +
-          "P__DESTINATION_CALLABLE, DESTINATION__NOWHERE__DESTINATION_CALLABLE, DESTINATION__DESTINATION_CALLABLE, " +
-          "DESTINATION_CALLABLE (none set)",
+        "Missing 1 required configuration value for SinkCallableConfiguration (sections: destination.nowhere; pipeline: p):",
       );
-      expect(error.message).toMatch(/  - secrets\.toml: p\.destination\.nowhere\.destination_callable, .*destination\.nowhere\.destination_callable, .* \(none set\)/);
-      expect(error.message).toContain('set DESTINATION__NOWHERE__DESTINATION_CALLABLE to "path/to/module#exportName"');
+      expect(error.message).toContain('- destinationCallable (string) at key "destination.nowhere.destination_callable"; tried in order:');
+      for (const key of ["P__DESTINATION__NOWHERE__DESTINATION_CALLABLE", "DESTINATION__NOWHERE__DESTINATION_CALLABLE", "DESTINATION_CALLABLE"]) {
+        expect(error.message).toContain(`Environment variables: ${key}\n`);
+      }
+      expect(error.message).toContain("config.toml: destination.nowhere.destination_callable");
+      expect(error.message).toMatch(/\[destination\.nowhere\]\n\s+destination_callable = "\.\.\."/);
     });
 
     it("fails at configure() listing what it tried: missing module, missing export, not a sink", async () => {
@@ -154,7 +155,7 @@ describe("referencing a sink", () => {
 
       world.env("DESTINATION__D__DESTINATION_CALLABLE", `${fixture}#notASink`);
       const notSink = (await destinationFrom("d").configure(world.context()).catch((e: unknown) => e)) as Error;
-      expect(notSink.message).toContain(`config Environment variables gave "${fixture}#notASink"`);
+      expect(notSink.message).toContain(`config destination.d.destination_callable gave "${fixture}#notASink"`);
       expect(notSink.message).toContain("is a number, not a sink class, instance or function");
     });
 

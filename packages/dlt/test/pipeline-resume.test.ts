@@ -59,6 +59,8 @@ describe("resuming after an interrupted run", () => {
     try {
       const p = pipeline({ pipelineName: "loadlater", pipelinesDir: dir, destination: collectingSink(received), progress: "none" });
       await p.run([{ id: 8 }], { tableName: "items" });
+      expect(received.map((r) => r.id)).toEqual([7]);
+      await p.run([{ id: 8 }], { tableName: "items" });
     } finally {
       warn.mockRestore();
     }

@@ -7,7 +7,7 @@
 // The load stage
 export { Loader } from "./loader.js";
 export type { LoaderOptions } from "./loader-options.js";
-export { LoadConfiguration, resolveLoadConfiguration } from "./load-configuration.js";
+export { LoadConfiguration } from "./load-configuration.js";
 
 // Results
 export type { LoadJobResult, LoadPackageResult } from "./load-result.js";

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { resolveLoadConfiguration } from "@dlt-ts/loader";
+import { resolveLoadConfiguration } from "../src/load-configuration.js";
 
 describe("resolveLoadConfiguration (the [load] section)", () => {
   let dir: string;

@@ -1,7 +1,7 @@
 /*
  * @dlt-ts/sql: the kit a SQL destination is built from. A destination extends
- * the three bases (SQL client, type mapper, job client), adds load jobs for
- * its file formats and resolves its config with resolveSqlDestinationConfig.
+ * the bases (factory, SQL client, type mapper, job client) and adds load jobs
+ * for its file formats.
  */
 
 // SQL client: connections, datasets, parameters, transactions
@@ -29,8 +29,6 @@ export {
 export { SqlLoadJobBase, InsertValuesLoadJob, type SqlLoadJobHost } from "./sql-load-job.js";
 export { readInsertValuesStatements, type InsertValuesLimits } from "./insert-values-reader.js";
 
-// The destination's configure(): config resolved, strategy checked against capabilities
-export { resolveSqlDestinationConfig } from "./sql-destination-config.js";
-
-// The destination's factory and configure(), written once
+// The destination's factory and configure(), written once; or config resolution alone for a configure() of one's own
 export { SqlDestinationBase, type SqlDestinationOptions } from "./sql-destination-base.js";
+export { resolveSqlDestinationConfig } from "./sql-destination-config.js";

@@ -206,6 +206,25 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
   }
 
   /**
+   * Drops `tables` in the dataset and, when it exists, the staging dataset,
+   * and deletes the stored versions of this schema (`_dlt_version`), in one
+   * transaction. Nothing happens when the dataset does not exist.
+   */
+  async dropTables(tables: readonly string[]): Promise<void> {
+    await this.sqlClient.open();
+    if (!(await this.sqlClient.hasDataset())) return;
+    const staging = this.sqlClient.withStagingDataset();
+    const hasStaging = await staging.hasDataset();
+    await this.sqlClient.transaction(async (tx) => {
+      if (tables.length > 0) {
+        await tx.dropTables(...tables);
+        if (hasStaging) await tx.withStagingDataset().dropTables(...tables);
+      }
+      await tx.execute(`DELETE FROM ${this.qualified(VERSION_TABLE_NAME)} WHERE ${this.col("schema_name")} = %s`, [this.schema.name]);
+    });
+  }
+
+  /**
    * Tables as the destination's catalog describes them, keyed by table name,
    * each with its columns mapped back to dlt types. Missing tables are absent.
    */

@@ -225,6 +225,26 @@ export function formatInvalidNativeValueMessage(args: {
   );
 }
 
+/** The message when credentials are created from a native value that cannot be parsed (it may hold a password: never shown). */
+export function formatInitValueMessage(args: { className: string; reason: string }): string {
+  return `Cannot create ${args.className} from the value given: ${args.reason} (the value is not shown as it may hold a secret).`;
+}
+
+/**
+ * The message when a credentials subclass passes its constructor argument on
+ * to a base constructor, where the subclass's own field initializers would
+ * overwrite what was parsed.
+ */
+export function formatSubclassInitValueMessage(args: { className: string; baseName: string }): string {
+  const { className, baseName } = args;
+  return (
+    `new ${className}(value): ${className} has no constructor of its own that applies the value. The constructor of ${baseName} ` +
+    `runs before the field initializers of ${className}, which would overwrite what it parsed. ` +
+    `Use ${className}.from(value), or give ${className} a constructor: ` +
+    `constructor(value?: string) { super(); this.applyInitValue(value, ${className}); }`
+  );
+}
+
 /** The message of `ConfigFileParseException`; smol-toml's code frame is left out as it may show a secret. */
 export function formatConfigFileParseMessage(args: { file: string; reason: string; line?: number; column?: number }): string {
   const at = args.line !== undefined ? ` at line ${args.line}, column ${args.column ?? 0}` : "";

@@ -6,6 +6,7 @@ import {
   formatInvalidNativeValueMessage,
   formatMissingFieldsMessage,
   formatSecretInConfigTomlMessage,
+  formatSubclassInitValueMessage,
   type MissingFieldsReport,
   type ValueSource,
 } from "./error-messages.js";
@@ -58,6 +59,13 @@ export class SecretInConfigTomlException extends ConfigurationException {
 export class InvalidNativeValueException extends ConfigurationException {
   constructor(keyPath: readonly string[], source: ValueSource, specName: string, reason: string) {
     super(formatInvalidNativeValueMessage({ keyPath, source, specName, reason }));
+  }
+}
+
+/** A credentials subclass was given a value its constructor does not apply (see `CredentialsConfiguration.applyInitValue`). */
+export class CredentialsInitValueException extends ConfigurationException {
+  constructor(className: string, baseName: string) {
+    super(formatSubclassInitValueMessage({ className, baseName }));
   }
 }
 

@@ -19,16 +19,14 @@ export { Secret } from "./secret.js";
 export { CredentialsConfiguration } from "./credentials/credentials-configuration.js";
 export { ConnectionStringCredentials } from "./credentials/connection-string-credentials.js";
 
-// The resolver: config classes, single values, method parameters, instances
+// The resolver: config classes and method parameters
 export { resolveConfig, injectConfig, type ResolveConfigOptions } from "./resolve-config.js";
 export type { ExplicitValues } from "./spec-resolver.js";
-export { resolveValue } from "./resolve-value.js";
 export { resolveMethodParams } from "./method-params.js";
-export { resolveInstance } from "./pipeline-container.js";
 export { toSnakeCase } from "./naming.js";
 
-// Providers (env, .env, .dlt/*.toml), for stages that read their own settings
-export { createConfigProviders, resolveProjectDir, type ProviderOptions } from "./providers/config-providers.js";
+// Providers (env, .env, .dlt/*.toml), for the pipeline that reads its settings through them
+export { createConfigProviders, resolveProjectDir } from "./providers/config-providers.js";
 
 // Exceptions
 export {

@@ -24,7 +24,7 @@ export interface DestinationCapabilities {
   recommendedFileSize?: number;
   /** Quotes an identifier for SQL. Default: ANSI double quotes with `"` doubled. */
   escapeIdentifier: (identifier: string) => string;
-  /** Renders a JS value as an SQL literal. Default: ANSI single-quoted strings. */
+  /** Renders a JS value as an SQL literal. Default {@link ansiEscapeLiteral}: single-quoted strings, `X'..'` binary. */
   escapeLiteral: (value: unknown) => string;
   /** Folds identifiers the way the destination stores them. Default identity. */
   casefoldIdentifier: (identifier: string) => string;
@@ -84,11 +84,25 @@ export function ansiEscapeIdentifier(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
 }
 
+/**
+ * A SQL literal in standard SQL: `NULL`, numbers as digits, `TRUE`/`FALSE`,
+ * dates as ISO-8601 text, binary (`Uint8Array`, `Buffer`, `ArrayBuffer`) as a
+ * hex binary string `X'0aff'` (SQLite, DuckDB, MySQL, Snowflake, ... read it
+ * as bytes), strings in single quotes with `'` doubled, anything else as JSON
+ * text. A destination whose SQL differs (Postgres bytea `'\x..'`, SQL Server
+ * `0x..`) wraps or replaces it.
+ *
+ * @example
+ * ansiEscapeLiteral("it's");                    // "'it''s'"
+ * ansiEscapeLiteral(new Uint8Array([10, 255])); // "X'0aff'"
+ */
 export function ansiEscapeLiteral(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
   if (value instanceof Date) return `'${value.toISOString()}'`;
+  if (value instanceof Uint8Array) return `X'${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}'`;
+  if (value instanceof ArrayBuffer) return `X'${Buffer.from(value).toString("hex")}'`;
   const text = typeof value === "string" ? value : JSON.stringify(value);
   return quoteSqlString(text);
 }

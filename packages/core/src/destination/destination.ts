@@ -106,6 +106,15 @@ export interface JobClient {
    * on SQL destinations), for restore on a fresh machine. Optional.
    */
   getStoredSchema?(schemaName: string): Promise<StoredSchema | undefined>;
+  /**
+   * Drops `tables` (each nested table listed too) from the dataset and its
+   * staging dataset, and deletes every stored version of this client's
+   * schema, which no longer describes the destination; the next load stores
+   * the schema again (dlt's `drop_tables(..., delete_schema=True)`). One
+   * transaction where DDL is transactional. A missing table or dataset is no
+   * error. Optional: `dlt-ts pipeline <name> drop` needs it.
+   */
+  dropTables?(tables: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -31,7 +31,8 @@ export function dltSystemTables(): Record<string, TableSchema> {
       name: LOADS_TABLE_NAME,
       writeDisposition: "skip",
       columns: columns([
-        { name: "load_id", dataType: "text", nullable: false },
+        // dlt's load ids are short; varchar(64) as in dlt.
+        { name: "load_id", dataType: "text", nullable: false, precision: 64 },
         { name: "schema_name", dataType: "text", nullable: true },
         { name: "status", dataType: "bigint", nullable: false },
         { name: "inserted_at", dataType: "timestamp", nullable: false },
@@ -46,6 +47,7 @@ export function pipelineStateTable(): TableSchema {
   return {
     name: PIPELINE_STATE_TABLE_NAME,
     writeDisposition: "append",
+    resource: PIPELINE_STATE_TABLE_NAME,
     columns: columns([
       { name: "version", dataType: "bigint", nullable: false },
       { name: "engine_version", dataType: "bigint", nullable: false },
@@ -53,8 +55,8 @@ export function pipelineStateTable(): TableSchema {
       { name: "state", dataType: "text", nullable: false },
       { name: "created_at", dataType: "timestamp", nullable: false },
       { name: "version_hash", dataType: "text", nullable: true },
-      { name: "_dlt_load_id", dataType: "text", nullable: false },
-      { name: "_dlt_id", dataType: "text", nullable: false, unique: true, rowKey: true },
+      { name: "_dlt_load_id", dataType: "text", nullable: false, precision: 64 },
+      { name: "_dlt_id", dataType: "text", nullable: false, unique: true, rowKey: true, precision: 64 },
     ]),
   };
 }

@@ -1,4 +1,5 @@
-import { config, configSpec, ConfigValueCannotBeCoercedException, resolveConfig, resolveValue, Secret, secret } from "@dlt-ts/core";
+import { config, configSpec, ConfigValueCannotBeCoercedException, resolveConfig, Secret, secret } from "@dlt-ts/core";
+import { resolveValue } from "../../src/config/resolve-value.js";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 
 @configSpec({ section: "sources.typed" })

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { ConfigFieldMissingException, ConnectionStringCredentials, NativeValueError, resolveConfig } from "@dlt-ts/core";
-import { InvalidNativeValueException, SecretInConfigTomlException } from "../../src/config/exceptions.js";
+import { CredentialsInitValueException, InvalidNativeValueException, SecretInConfigTomlException } from "../../src/config/exceptions.js";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 import { PostgresClientConfiguration, PostgresCredentials } from "./fixtures/postgres-credentials.js";
 
@@ -66,6 +66,60 @@ describe("ConnectionStringCredentials", () => {
     expect(JSON.stringify(pg)).toContain('"connectTimeout":15');
     expect(inspect(pg)).toContain("PostgresCredentials {");
     expect(inspect(pg)).not.toContain("pw'");
+  });
+});
+
+describe("credentials constructors take the native value, as dlt's", () => {
+  it("new ConnectionStringCredentials(url) parses it; the printed form masks the password", () => {
+    const creds = new ConnectionStringCredentials("postgresql://u:pw@h:5432/db");
+    expect({ ...creds }).toEqual({ drivername: "postgresql", username: "u", password: "pw", host: "h", port: 5432, database: "db" });
+    expect(String(creds)).toBe("postgresql://u:***@h:5432/db");
+    expect(creds.toUrl()).toBe("postgresql://u:pw@h:5432/db");
+    expect(new ConnectionStringCredentials({ drivername: "mssql", host: "h", password: "pw" }).toString()).toBe("mssql://:***@h");
+  });
+
+  it("no argument gives an empty instance, as the resolver builds it", () => {
+    expect({ ...new ConnectionStringCredentials() }).toEqual({});
+    expect({ ...new PostgresCredentials() }).toEqual({ drivername: "postgresql", port: 5432, connectTimeout: 15 });
+  });
+
+  it("an unparsable string is an error that names the class and does not echo the value", () => {
+    const error = (() => {
+      try {
+        return new ConnectionStringCredentials("loader:secretpw at localhost");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(NativeValueError);
+    expect((error as Error).message).toBe(
+      "Cannot create ConnectionStringCredentials from the value given: not a URL; " +
+        "expected driver://username:password@host:port/database?key=value (the value is not shown as it may hold a secret).",
+    );
+    expect((error as Error).message).not.toContain("secretpw");
+    expect(() => new PostgresCredentials("")).toThrow("Cannot create PostgresCredentials from the value given: not a URL");
+  });
+
+  it("a subclass with its own constructor keeps the parsed parts over its defaults", () => {
+    const pg = new PostgresCredentials("postgresql://loader:pw@db.internal:6543/dlt_data?connect_timeout=3");
+    expect([pg.host, pg.port, pg.database, pg.password, pg.connectTimeout]).toEqual(["db.internal", 6543, "dlt_data", "pw", 15]);
+    expect(new PostgresCredentials("postgresql://loader:pw@db.internal/dlt_data").port).toBe(5432);
+    expect(String(pg)).toBe("postgresql://loader:***@db.internal:6543/dlt_data?connect_timeout=3");
+  });
+
+  it("a subclass without a constructor of its own refuses a value rather than lose it to its field initializers", () => {
+    class MyCredentials extends ConnectionStringCredentials {
+      override port = 5432;
+    }
+    expect(() => new MyCredentials("postgresql://u:pw@h:6543/db")).toThrow(CredentialsInitValueException);
+    expect(() => new MyCredentials("postgresql://u:pw@h:6543/db")).toThrow(
+      "new MyCredentials(value): MyCredentials has no constructor of its own that applies the value. " +
+        "The constructor of ConnectionStringCredentials runs before the field initializers of MyCredentials, which would overwrite what it parsed. " +
+        "Use MyCredentials.from(value), or give MyCredentials a constructor: " +
+        "constructor(value?: string) { super(); this.applyInitValue(value, MyCredentials); }",
+    );
+    expect(MyCredentials.from("postgresql://u:pw@h:6543/db").port).toBe(6543);
+    expect(new MyCredentials().port).toBe(5432);
   });
 });
 

@@ -7,9 +7,9 @@ import {
   createPipelineContainer,
   injectConfig,
   PIPELINE_NAME,
-  resolveInstance,
   secret,
 } from "@dlt-ts/core";
+import { resolveInstance } from "../../src/config/pipeline-container.js";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 
 // A destination-like class: decorated properties, no @configSpec.

@@ -1,6 +1,7 @@
 import { utimesSync } from "node:fs";
 import { join } from "node:path";
-import { config, configSpec, createConfigProviders, resolveConfig, resolveValue, secret } from "@dlt-ts/core";
+import { config, configSpec, createConfigProviders, resolveConfig, secret } from "@dlt-ts/core";
+import { resolveValue } from "../../src/config/resolve-value.js";
 import { ConfigFileParseException } from "../../src/config/exceptions.js";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 

@@ -1,4 +1,5 @@
-import { config, resolveConfig, resolveValue, secret } from "@dlt-ts/core";
+import { config, resolveConfig, secret } from "@dlt-ts/core";
+import { resolveValue } from "../../src/config/resolve-value.js";
 import { ConfigSandbox } from "./fixtures/config-sandbox.js";
 
 class DestConfig {

@@ -11,13 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ts from "typescript";
-import {
-  ConfigDecoratorException,
-  ConfigFieldMissingException,
-  ConfigValueCannotBeCoercedException,
-  resolveConfig,
-  resolveInstance,
-} from "@dlt-ts/core";
+import { ConfigDecoratorException, ConfigFieldMissingException, ConfigValueCannotBeCoercedException, resolveConfig } from "@dlt-ts/core";
+import { resolveInstance } from "../../src/config/pipeline-container.js";
 import { CONFIG_FIELDS_KEY } from "../../src/metadata-keys.js";
 import { getFieldSpecs, getSpecOptions, isSpecClass } from "../../src/config/spec-metadata.js";
 import { SYMBOL_METADATA } from "../../src/config/symbol-metadata.js";

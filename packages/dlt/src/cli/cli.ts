@@ -13,15 +13,27 @@ import {
   showLoadPackage,
   showTrace,
 } from "./pipeline-commands.js";
+import { dropResources } from "./pipeline-drop.js";
 import { PipelineInspector } from "./pipeline-inspector.js";
+import { SCHEMA_FORMATS, showSchema, type SchemaFormat } from "./pipeline-schema.js";
 import { showTables } from "./pipeline-show.js";
 import { syncPipeline } from "./pipeline-sync.js";
 
 /** Operations of `dlt-ts pipeline <name> <operation>`, as in dlt. */
-export const PIPELINE_OPERATIONS = ["info", "trace", "load-package", "failed-jobs", "drop-pending-packages", "sync", "show"] as const;
+export const PIPELINE_OPERATIONS = [
+  "info",
+  "trace",
+  "load-package",
+  "failed-jobs",
+  "drop-pending-packages",
+  "sync",
+  "show",
+  "schema",
+  "drop",
+] as const;
 
 /** Options of `pipeline` operations that take a value (skipped when finding the name and operation). */
-const VALUE_OPTIONS = new Set(["--pipelines-dir", "--destination", "--dataset-name"]);
+const VALUE_OPTIONS = new Set(["--pipelines-dir", "--destination", "--dataset-name", "--format", "--schema-name"]);
 
 interface CommonOptions {
   pipelinesDir: string;
@@ -49,6 +61,8 @@ export async function runCli(args: string[], output: CliOutput = processOutput):
  * dlt's order is `pipeline <name> <operation>`; commander wants the
  * subcommand first. Moves the operation before the name, and makes `info`
  * the operation when only a name is given.
+ *
+ * @throws CliError when the word after the name is not an operation
  */
 export function reorderPipelineArgs(args: string[]): string[] {
   const at = args.findIndex((a) => !a.startsWith("-"));
@@ -66,8 +80,14 @@ export function reorderPipelineArgs(args: string[]): string[] {
     const operation = rest[second!]!;
     return [...args.slice(0, at + 1), operation, ...rest.filter((_a, i) => i !== second)];
   }
+  if (second !== undefined && !isOperation(first)) throw new CliError(unknownOperationMessage(rest[second]!));
   if (first !== undefined && !isOperation(first)) return [...args.slice(0, at + 1), "info", ...rest];
   return args;
+}
+
+/** `dlt-ts pipeline <name> <operation>` with an operation that does not exist. */
+export function unknownOperationMessage(operation: string): string {
+  return `Unknown operation "${operation}": dlt-ts pipeline <name> <operation>, where operation is one of ${PIPELINE_OPERATIONS.join(", ")}`;
 }
 
 function buildProgram(output: CliOutput): Command {
@@ -157,6 +177,28 @@ function buildProgram(output: CliOutput): Command {
     .action(async (name: string, options: CommonOptions & { destination?: string; system?: boolean }) => {
       await showTables(PipelineInspector.open(name, options.pipelinesDir), output, options);
     });
+  operation(pipeline, "schema", "print a schema of the pipeline (default: its default schema), as YAML or JSON")
+    .addOption(new Option("--format <format>", "output format").choices(SCHEMA_FORMATS).default("yaml"))
+    .addOption(schemaNameOption())
+    .action((name: string, options: CommonOptions & { format: SchemaFormat; schemaName?: string }) => {
+      showSchema(PipelineInspector.open(name, options.pipelinesDir), output, options);
+    });
+  operation(pipeline, "drop", "drop resources' tables (nested ones too) from the destination and the schema, and reset their state")
+    .argument("[resources...]", "resource or root table names, or re:<regex> (matched from the start of the name)")
+    .option("--drop-all", "drop every resource of the schema")
+    .option("--state-only", "reset the resources' state only; tables and schema stay")
+    .addOption(schemaNameOption())
+    .addOption(destinationOption())
+    .option("-y, --yes", "drop without asking")
+    .action(
+      async (
+        name: string,
+        resources: string[],
+        options: CommonOptions & { dropAll?: boolean; stateOnly?: boolean; schemaName?: string; destination?: string; yes?: boolean },
+      ) => {
+        await dropResources(PipelineInspector.open(name, options.pipelinesDir), output, { ...options, selectors: resources });
+      },
+    );
   return program;
 }
 
@@ -171,6 +213,10 @@ function pipelinesDirOption(): Option {
     defaultPipelinesDir(),
     "~/.dlt-ts/pipelines, as pipeline()",
   );
+}
+
+function schemaNameOption(): Option {
+  return new Option("--schema-name <name>", "schema to use; default the pipeline's default schema");
 }
 
 function destinationOption(): Option {

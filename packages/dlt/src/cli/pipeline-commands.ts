@@ -91,6 +91,11 @@ export function showTrace(inspector: PipelineInspector, output: CliOutput): void
     const details = step.error !== undefined ? step.error : describeStepInfo(step);
     if (details) output.out(indent(details));
   }
+  // A run can fail before its first step (a missing secret) or around its steps.
+  if (trace.error !== undefined && !trace.steps.some((step) => step.error === trace.error)) {
+    output.out("The run failed:");
+    output.out(indent(trace.error));
+  }
 }
 
 /** `pipeline <name> load-package [load_id]`: one package, its jobs and schema updates. */
@@ -200,7 +205,7 @@ function describeFailedJob(job: JobInfo): string {
 
 function runStatus(trace: StoredTrace): string {
   if (!trace.finishedAt) return "DID NOT FINISH";
-  return trace.steps.some((s) => s.error !== undefined) ? "FAILED" : "COMPLETED";
+  return trace.error !== undefined || trace.steps.some((s) => s.error !== undefined) ? "FAILED" : "COMPLETED";
 }
 
 interface TraceLoadInfo {

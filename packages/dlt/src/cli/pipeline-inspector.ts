@@ -50,6 +50,8 @@ export interface StoredTrace {
   startedAt: string;
   finishedAt?: string;
   steps: StoredTraceStep[];
+  /** The error that ended a failed run. */
+  error?: string;
 }
 
 export interface StoredTraceStep {

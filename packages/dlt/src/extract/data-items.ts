@@ -12,7 +12,8 @@ export type DataSource =
 /**
  * Iterates any supported data form as items: arrays, one object, sync or
  * async iterables and generators, promises, and functions returning any of
- * these. Items that are not objects are wrapped as `{ value: x }`, as dlt does.
+ * these. Items that are not objects are wrapped as `{ value: x }`, and null or
+ * undefined items are skipped, as dlt does.
  */
 export async function* iterateItems(data: unknown): AsyncGenerator<DataItem> {
   let source = data;
@@ -24,9 +25,14 @@ export async function* iterateItems(data: unknown): AsyncGenerator<DataItem> {
     return;
   }
   for await (const item of source as AsyncIterable<unknown>) {
+    // As dlt skips None: a null or undefined item is no row.
+    if (item === null || item === undefined) continue;
     // A list yielded by a generator is a page of items, as in dlt.
-    if (Array.isArray(item)) for (const inner of item) yield wrap(inner);
-    else yield wrap(item);
+    if (Array.isArray(item)) {
+      for (const inner of item) if (inner !== null && inner !== undefined) yield wrap(inner);
+    } else {
+      yield wrap(item);
+    }
   }
 }
 

@@ -1,9 +1,18 @@
+import { checkOptionNames } from "@dlt-ts/core";
 import { DltResource } from "./resource.js";
 
 export interface SourceOptions {
   /** Source name; also the name of its schema. Default: the pipeline name. */
   name?: string;
+  /**
+   * Depth of nested tables for every resource of the source that does not
+   * set its own; deeper data is kept as json. It wins over the schema's
+   * setting and the destination's (a sink's 0). Default: not set.
+   */
+  maxTableNesting?: number;
 }
+
+const SOURCE_OPTION_NAMES = ["name", "maxTableNesting"];
 
 /**
  * A group of resources sharing one schema.
@@ -20,8 +29,16 @@ export class DltSource {
   get name(): string | undefined {
     return this.options.name;
   }
+
+  /** The resources with the source's hints under their own. */
+  resourcesWithSourceHints(): DltResource[] {
+    const nesting = this.options.maxTableNesting;
+    if (nesting === undefined) return this.resources;
+    return this.resources.map((r) => (r.options.maxTableNesting === undefined ? r.withOptions({ maxTableNesting: nesting }) : r));
+  }
 }
 
 export function source(resources: DltResource[], options: SourceOptions = {}): DltSource {
+  checkOptionNames(options, SOURCE_OPTION_NAMES, "source(resources, options)");
   return new DltSource(resources, options);
 }

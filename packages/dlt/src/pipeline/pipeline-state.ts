@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
 import { readFileSync } from "node:fs";
-import { writeJsonAtomic } from "@dlt-ts/core";
+import { decodeTypedJson, encodeTypedJson, writeFileAtomic } from "@dlt-ts/core";
 
 export const STATE_ENGINE_VERSION = 1;
 
@@ -50,7 +50,7 @@ export function stateHash(state: PipelineState): string {
   void _local;
   void stateVersion;
   void versionHash;
-  return createHash("sha256").update(JSON.stringify(content)).digest("base64");
+  return createHash("sha256").update(encodeTypedJson(content)).digest("base64");
 }
 
 /** Raises the version when the content changed; returns whether it did. */
@@ -64,26 +64,27 @@ export function bumpStateVersion(state: PipelineState): boolean {
 
 export function readStateFile(filePath: string): PipelineState | undefined {
   try {
-    return JSON.parse(readFileSync(filePath, "utf8")) as PipelineState;
+    return decodeTypedJson(readFileSync(filePath, "utf8")) as PipelineState;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
 }
 
+/** Writes the state; bigint, Date and binary values in `sources` survive as typed JSON (see core's typed-json). */
 export async function writeStateFile(filePath: string, state: PipelineState): Promise<void> {
-  await writeJsonAtomic(filePath, state);
+  await writeFileAtomic(filePath, encodeTypedJson(state));
 }
 
 /** The state as stored in `_dlt_pipeline_state.state`: deflated JSON in base64, as dlt. */
 export function compressState(state: PipelineState): string {
   const { _local, ...shared } = state;
   void _local;
-  return deflateSync(Buffer.from(JSON.stringify(shared)), { level: 9 }).toString("base64");
+  return deflateSync(Buffer.from(encodeTypedJson(shared)), { level: 9 }).toString("base64");
 }
 
 export function decompressState(stored: string): Omit<PipelineState, "_local"> {
-  return JSON.parse(inflateSync(Buffer.from(stored, "base64")).toString("utf8")) as Omit<PipelineState, "_local">;
+  return decodeTypedJson(inflateSync(Buffer.from(stored, "base64")).toString("utf8")) as Omit<PipelineState, "_local">;
 }
 
 /** The `_dlt_pipeline_state` row for the current state. */

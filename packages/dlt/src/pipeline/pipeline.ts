@@ -31,7 +31,7 @@ import { NormalizeInfo } from "../run-info/normalize-info.js";
 import { ProgressReporter, type ProgressMode } from "../run-info/progress.js";
 import { TraceRecorder, type PipelineTrace } from "../run-info/trace.js";
 import { resolveDestination, type DestinationReference } from "./destination-reference.js";
-import { PipelineStepFailed } from "./pipeline-exceptions.js";
+import { PipelineStepFailed, type PipelineStep } from "./pipeline-exceptions.js";
 import { PipelineSqlClient } from "./pipeline-sql-client.js";
 import { prepareRun, type RunContext } from "./run-context.js";
 import {
@@ -181,9 +181,13 @@ export class Pipeline {
   }
 
   /**
-   * Extracts, normalizes and loads `data`. Packages left by an earlier,
-   * interrupted run are finished first (with a warning naming them). With no
-   * data it only finishes what is pending.
+   * Extracts, normalizes and loads `data`. As dlt: when packages of an
+   * earlier run are pending, it loads only them, warns that `data` was NOT
+   * extracted (run again to load it; nothing is delivered twice) and returns
+   * their LoadInfo. With no data it only finishes what is pending.
+   *
+   * @throws PipelineStepFailed when a step fails; a missing config value or
+   *   secret fails before any step, with the resolver's error
    */
   async run(data?: RunData, options: RunOptions = {}): Promise<LoadInfo> {
     checkOptionNames(options, RUN_OPTION_NAMES, "run(data, options)");
@@ -193,16 +197,15 @@ export class Pipeline {
       const run = await this.prepare();
       await this.restoreStateIfNew(run);
       const pending = this.listPendingPackages();
-      const pendingIds = [...pending.normalized, ...pending.extracted];
-      let finished: LoadInfo | undefined;
-      if (pendingIds.length > 0) {
+      if (pending.extracted.length + pending.normalized.length > 0) {
         run.logger.warn(
-          `Pipeline ${this.pipelineName} has pending load packages from an earlier run: ${pendingIds.join(", ")}. ` +
-            `They are loaded before new data is extracted.`,
+          `Pipeline ${this.pipelineName} has pending load packages from an earlier run: ${[...pending.normalized, ...pending.extracted].join(", ")}. ` +
+            (data === undefined
+              ? "They are loaded now."
+              : "They are loaded now, and the data passed to run() was NOT extracted: run the pipeline again to load it."),
         );
-        await recorder.step("normalize", () => this.normalizeWith(run));
-        finished = await recorder.step("load", () => this.loadWith(run));
-        if (data === undefined) return finished;
+        if (pending.extracted.length > 0) await recorder.step("normalize", () => this.normalizeWith(run));
+        if (this.listPendingPackages().normalized.length > 0) return await recorder.step("load", () => this.loadWith(run));
       }
       let fused: NormalizeInfo | undefined;
       if (data !== undefined) {
@@ -213,8 +216,10 @@ export class Pipeline {
         const more = await this.normalizeWith(run);
         return fused ? new NormalizeInfo([...fused.packages, ...more.packages]) : more;
       });
-      const info = await recorder.step("load", () => this.loadWith(run));
-      return finished ? info.withEarlierPackages(finished) : info;
+      return await recorder.step("load", () => this.loadWith(run));
+    } catch (error) {
+      recorder.fail(error);
+      throw error;
     } finally {
       this.trace = recorder.trace;
       await recorder.save(this.layout.traceFile);
@@ -229,6 +234,18 @@ export class Pipeline {
     checkOptionNames(options, RUN_OPTION_NAMES, "extract(data, options)");
     const run = await this.prepare();
     return this.extractInto(run, data, options, () => new JobFileTarget(this.extracted));
+  }
+
+  /** `error` as the PipelineStepFailed of `step` (unchanged when it already is one). */
+  private stepFailed(step: PipelineStep, error: unknown, loadId?: string, loadInfo?: LoadInfo): PipelineStepFailed {
+    if (error instanceof PipelineStepFailed) return error;
+    const pending = this.listPendingPackages();
+    return new PipelineStepFailed(step, error, {
+      pipelineName: this.pipelineName,
+      ...(loadId ? { loadId } : {}),
+      hasPendingData: pending.extracted.length + pending.normalized.length > 0,
+      ...(loadInfo ? { loadInfo } : {}),
+    });
   }
 
   /**
@@ -259,16 +276,17 @@ export class Pipeline {
     this.stateValue.defaultSchemaName ??= schemaName;
     if (!this.stateValue.schemaNames.includes(schemaName)) this.stateValue.schemaNames.push(schemaName);
     const progress = new ProgressReporter(this.progressMode);
+    const loadId = newLoadId();
     let info: ExtractInfo;
     try {
       const naming = this.naming(run, schemaName);
       const extra = this.stateChangeRows(naming);
       progress.start("extract");
       const extractor = new Extractor(naming, (n) => progress.add(n));
-      info = await extractor.extract(await target(schemaName), newLoadId(), schemaName, resources, extra);
+      info = await extractor.extract(await target(schemaName), loadId, schemaName, resources, extra);
     } catch (error) {
       this.stateValue = stateBefore;
-      throw error;
+      throw this.stepFailed("extract", error, loadId);
     } finally {
       progress.finish();
       // The schema object may have been evolved in memory: reread it from the store.
@@ -294,8 +312,14 @@ export class Pipeline {
       const stage = new NormalizeStage(this.extracted, this.normalized, this.schemaStore, this.normalizeOptions(run, schemaName), (n) =>
         progress.add(n),
       );
-      infos.push(await stage.normalizePackage(loadId));
-      this.schemaCache.delete(schemaName);
+      try {
+        infos.push(await stage.normalizePackage(loadId));
+      } catch (error) {
+        progress.finish();
+        throw this.stepFailed("normalize", error, loadId);
+      } finally {
+        this.schemaCache.delete(schemaName);
+      }
     }
     progress.finish();
     return new NormalizeInfo(infos);
@@ -309,7 +333,7 @@ export class Pipeline {
 
   private async loadWith(run: RunContext): Promise<LoadInfo> {
     const startedAt = new Date();
-    const { destination, configured } = run.destination!;
+    const { configured } = run.destination!;
     const progress = new ProgressReporter(this.progressMode);
     progress.start("load");
     const loader = new Loader({
@@ -330,13 +354,12 @@ export class Pipeline {
     } catch (error) {
       progress.finish();
       if (error instanceof LoadClientJobException) {
-        const info = this.loadInfo(destination, configured, error.results, startedAt);
-        throw new PipelineStepFailed("load", error, info);
+        throw this.stepFailed("load", error, error.loadId, this.loadInfo(run, error.results, startedAt));
       }
-      throw error;
+      throw this.stepFailed("load", error);
     }
     progress.finish();
-    const info = this.loadInfo(destination, configured, packages, startedAt);
+    const info = this.loadInfo(run, packages, startedAt);
     if (packages.length > 0 && this.stateValue._local.firstRun) {
       this.stateValue._local.firstRun = false;
       await writeStateFile(this.stateFile, this.stateValue);
@@ -362,18 +385,14 @@ export class Pipeline {
     });
   }
 
-  private loadInfo(
-    destination: Destination,
-    configured: ConfiguredDestination,
-    packages: LoadPackageResult[],
-    startedAt: Date,
-  ): LoadInfo {
+  private loadInfo(run: RunContext, packages: LoadPackageResult[], startedAt: Date): LoadInfo {
+    const { destination, configured } = run.destination!;
     return new LoadInfo({
       pipelineName: this.pipelineName,
       destinationType: destination.destinationType,
       destinationName: destination.destinationName,
       destinationDisplayableCredentials: configured.location,
-      datasetName: this.datasetName,
+      datasetName: run.datasetName,
       loadPackages: packages,
       startedAt,
       finishedAt: new Date(),
@@ -486,7 +505,7 @@ function toResources(data: RunData, options: RunOptions): { resources: DltResour
   const { schema: _schema, ...hints } = options;
   void _schema;
   if (data instanceof DltSource) {
-    return { resources: data.resources.map((r) => r.withOptions(hints)), sourceName: data.name };
+    return { resources: data.resourcesWithSourceHints().map((r) => r.withOptions(hints)), sourceName: data.name };
   }
   if (data instanceof DltResource) return { resources: [data.withOptions(hints)] };
   if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof DltResource)) {

@@ -32,6 +32,8 @@ export interface RunContext {
   readonly normalize: NormalizeConfiguration;
   readonly load: LoadConfiguration;
   readonly logger: PipelineLogger;
+  /** The dataset as the destination names it (its naming convention applied): what LoadInfo reports. */
+  readonly datasetName: string;
   /** The destination and what it resolved to for this run; undefined without a destination. */
   readonly destination?: { readonly destination: Destination; readonly configured: ConfiguredDestination };
   /** The configured destination's capabilities, else generic ones. */
@@ -76,17 +78,30 @@ export async function prepareRun(input: RunContextInput): Promise<RunContext> {
   input.register?.(container);
 
   const destination = await input.destination();
-  if (!destination) return { providers, container, runtime, normalize, load, logger, capabilities: defaultCapabilities() };
+  if (!destination) {
+    return { providers, container, runtime, normalize, load, logger, datasetName: input.datasetName, capabilities: defaultCapabilities() };
+  }
   // As dlt: the dataset name follows the destination's naming convention ("GitHub Data" → git_hub_data).
   const declared = destination.capabilities();
   const naming = namingConvention(declared.namingConvention, declared.maxIdentifierLength);
+  const datasetName = naming.normalizeTableIdentifier(input.datasetName);
   const configured = await destination.configure({
     pipelineName: input.pipelineName,
-    datasetName: naming.normalizeTableIdentifier(input.datasetName),
+    datasetName,
     workingDir: input.workingDir,
     ...(input.projectDir ? { projectDir: input.projectDir } : {}),
     providers,
     container,
   });
-  return { providers, container, runtime, normalize, load, logger, destination: { destination, configured }, capabilities: configured.capabilities };
+  return {
+    providers,
+    container,
+    runtime,
+    normalize,
+    load,
+    logger,
+    datasetName,
+    destination: { destination, configured },
+    capabilities: configured.capabilities,
+  };
 }

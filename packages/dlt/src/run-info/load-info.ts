@@ -41,11 +41,6 @@ export class LoadInfo {
     this.firstRun = args.firstRun;
   }
 
-  /** This info with the packages an earlier load of the same run finished put first. */
-  withEarlierPackages(earlier: LoadInfo): LoadInfo {
-    return new LoadInfo({ ...this, loadPackages: [...earlier.loadPackages, ...this.loadPackages], startedAt: earlier.startedAt });
-  }
-
   get loadsIds(): string[] {
     return this.loadPackages.map((p) => p.loadId);
   }
@@ -58,11 +53,23 @@ export class LoadInfo {
     return this.loadPackages.flatMap((p) => p.jobs.filter((j) => j.state === "failed"));
   }
 
+  /**
+   * dlt's summary. A load that left a package aborted or pending says it
+   * failed and counts only the packages that were loaded.
+   */
   toString(): string {
-    const lines = [
-      `Pipeline ${this.pipelineName} load step completed in ${preciseDelta(this.finishedAt.getTime() - this.startedAt.getTime())}`,
-      `${this.loadPackages.length} load package(s) were loaded to destination ${this.destinationName} and into dataset ${this.datasetName}`,
-    ];
+    const took = preciseDelta(this.finishedAt.getTime() - this.startedAt.getTime());
+    const loaded = this.loadPackages.filter((p) => p.status === "loaded").length;
+    const complete = loaded === this.loadPackages.length;
+    const lines = complete
+      ? [
+          `Pipeline ${this.pipelineName} load step completed in ${took}`,
+          `${loaded} load package(s) were loaded to destination ${this.destinationName} and into dataset ${this.datasetName}`,
+        ]
+      : [
+          `Pipeline ${this.pipelineName} load step failed after ${took}`,
+          `${loaded} of ${this.loadPackages.length} load package(s) were loaded to destination ${this.destinationName} and into dataset ${this.datasetName}`,
+        ];
     if (this.destinationDisplayableCredentials) {
       lines.push(`The ${this.destinationName} destination used ${this.destinationDisplayableCredentials} location to store data`);
     }

@@ -15,6 +15,8 @@ export interface PipelineTrace {
   startedAt: Date;
   finishedAt?: Date;
   steps: TraceStep[];
+  /** Set when the run failed: the message of the error that ended it (in a step or before any, e.g. a missing secret). */
+  error?: string;
 }
 
 /** Collects the steps of one run and saves them (as `trace.json` in the working dir, see PipelineLayout). */
@@ -37,6 +39,11 @@ export class TraceRecorder {
       this.trace.steps.push({ step, startedAt, finishedAt: new Date(), error: (error as Error).message, ...(info ? { info } : {}) });
       throw error;
     }
+  }
+
+  /** Records that the run failed with `error` (whether or not a step was running). */
+  fail(error: unknown): void {
+    this.trace.error = error instanceof Error ? error.message : String(error);
   }
 
   async save(file: string): Promise<void> {

@@ -148,7 +148,7 @@ describe("dlt-ts pipeline", () => {
 
     expect(failed.status).toBe(0);
     expect(failed.stdout).toMatch(/^Run of pipeline faily started at \S+ and FAILED in/);
-    expect(failed.stdout).toMatch(/\nStep load FAILED in [\d.]+ seconds\n {2}Pipeline step load failed: Load package \S+ was aborted/);
+    expect(failed.stdout).toMatch(/\nStep load FAILED in [\d.]+ seconds\n {2}Pipeline faily failed at step load while processing load package \S+: Load package \S+ was aborted/);
     expect(failed.stdout).toContain("postgresql://loader:***@db.example.com:5432/dlt");
     expect(failed.stdout).not.toContain("hunter2");
   });

@@ -25,9 +25,15 @@ describe("iterateItems", () => {
     expect(await collect(new Set([{ a: 5 }]))).toEqual([{ a: 5 }]);
   });
 
-  it("wraps values that are not objects as {value}", async () => {
+  it("wraps values that are not objects as {value} and skips null and undefined items (as dlt skips None)", async () => {
     const at = new Date(0);
-    expect(await collect([1, "x", null, at])).toEqual([{ value: 1 }, { value: "x" }, { value: null }, { value: at }]);
+    expect(await collect([1, "x", null, undefined, at])).toEqual([{ value: 1 }, { value: "x" }, { value: at }]);
+    async function* pages() {
+      yield [{ a: 1 }, null];
+      yield undefined;
+      yield { a: 2 };
+    }
+    expect(await collect(pages)).toEqual([{ a: 1 }, { a: 2 }]);
     expect(await collect("text")).toEqual([{ value: "text" }]);
   });
 

@@ -178,16 +178,13 @@ export class PackageNormalizer {
 }
 
 function newSchema(name: string, options: NormalizeOptions): Schema {
-  const maxTableNesting = options.capabilities.maxTableNesting;
-  return new Schema(name, {
-    namingConvention: options.naming.name,
-    ...(maxTableNesting !== undefined ? { maxTableNesting } : {}),
-  });
+  // The destination's nesting is a fallback, not a schema setting (see rootOptions).
+  return new Schema(name, { namingConvention: options.naming.name });
 }
 
 function applyHints(evolver: SchemaEvolver, hints: TableHints): void {
   if (hints.table === PIPELINE_STATE_TABLE_NAME) {
-    const table = evolver.ensureTable(hints.table, undefined, { writeDisposition: "append" });
+    const table = evolver.ensureTable(hints.table, undefined, { writeDisposition: "append", resource: PIPELINE_STATE_TABLE_NAME });
     evolver.applyColumnHints(table, pipelineStateTable().columns);
     return;
   }
@@ -210,7 +207,8 @@ function rootOptions(schema: Schema, hints: TableHints | undefined, options: Nor
     .filter((c) => c.primaryKey)
     .map((c) => c.name);
   return {
-    maxNesting: hints?.maxTableNesting ?? options.capabilities.maxTableNesting ?? schema.settings.maxTableNesting ?? DEFAULT_MAX_NESTING,
+    // As dlt: the table's (resource's or source's) hint, the schema's setting, the destination's (a sink's 0), then 1000.
+    maxNesting: hints?.maxTableNesting ?? schema.settings.maxTableNesting ?? options.capabilities.maxTableNesting ?? DEFAULT_MAX_NESTING,
     propagateRootKey: isMerge,
     ...(isMerge && table?.mergeStrategy === "upsert" ? { rowIdFromKey: primaryKey } : {}),
   };

@@ -24,8 +24,15 @@ function decode(part: string): string {
  * Types are given explicitly in the decorators so the class works where no
  * `design:type` metadata exists (tsx/esbuild).
  *
+ * The constructor takes the connection string (or field values), as dlt's
+ * `ConnectionStringCredentials(connection_string)`; a string that is not a
+ * connection string is a `NativeValueError`. A subclass that should take one
+ * in `new` declares its own constructor calling `applyInitValue` (see
+ * `PostgresCredentials`); without one, `new Sub(value)` is an error naming the
+ * fix, and `Sub.from(value)` always works.
+ *
  * @example
- * const c = ConnectionStringCredentials.from("postgresql://loader:pw@localhost:5432/dlt_data");
+ * const c = new ConnectionStringCredentials("postgresql://loader:pw@localhost:5432/dlt_data");
  * String(c);   // "postgresql://loader:***@localhost:5432/dlt_data"
  * c.toUrl();   // "postgresql://loader:pw@localhost:5432/dlt_data"
  */
@@ -45,6 +52,12 @@ export class ConnectionStringCredentials extends CredentialsConfiguration {
   @config({ type: Number, optional: true }) port?: number;
   /** URL query parameters (driver options). Default: none. */
   @config({ type: Object, optional: true }) query?: Record<string, string>;
+
+  /** @param value a connection string or field values; none for an empty instance (the resolver fills it) */
+  constructor(value?: string | Partial<ConnectionStringCredentials>) {
+    super();
+    this.applyInitValue(value, ConnectionStringCredentials);
+  }
 
   /**
    * Parses `driver://user:pass@host:port/db?k=v`; user, password and database are URL-decoded.

@@ -1,4 +1,6 @@
 import { inspect, type InspectOptions } from "node:util";
+import { formatInitValueMessage } from "../error-messages.js";
+import { CredentialsInitValueException, NativeValueError } from "../exceptions.js";
 import { SECRET_MASK } from "../secret.js";
 import { getFieldSpecs } from "../spec-metadata.js";
 
@@ -10,6 +12,12 @@ import { getFieldSpecs } from "../spec-metadata.js";
  *
  * A spec field holding credentials stays grouped under its key when looked up:
  * `destination.postgres.credentials.password`, never `destination.password`.
+ *
+ * A concrete class may take the native form (or field values) in its
+ * constructor, as dlt's `ConnectionStringCredentials("postgresql://...")`
+ * does, by calling {@link applyInitValue} after `super()`. Its constructor
+ * must also work with no argument: the resolver builds an empty instance and
+ * fills it.
  */
 export abstract class CredentialsConfiguration {
   /**
@@ -31,9 +39,44 @@ export abstract class CredentialsConfiguration {
    */
   static from<T extends CredentialsConfiguration>(this: new () => T, value: string | Partial<T>): T {
     const credentials = new this();
-    if (typeof value === "string") credentials.parseNativeRepresentation(value);
-    else Object.assign(credentials, value);
+    credentials.applyInitValue(value, this);
     return credentials;
+  }
+
+  /**
+   * Applies a constructor argument as dlt does with its `init_value`: a string
+   * is the native form (parsed by `parseNativeRepresentation`), an object gives
+   * field values, `undefined` leaves the instance empty for the resolver.
+   *
+   * Call it in the constructor of `owner`, the class whose constructor it is,
+   * after `super()`: JS runs a class's field initializers only after its base
+   * constructor returns, so a value applied by a base constructor would be
+   * overwritten by a subclass's defaults (`port = 5432`) and redeclared fields.
+   *
+   * @example
+   * constructor(value?: string | Partial<MyDbCredentials>) {
+   *   super();
+   *   this.applyInitValue(value, MyDbCredentials);
+   * }
+   * @throws NativeValueError when the string cannot be parsed (the message never holds the value)
+   * @throws CredentialsInitValueException when `this` is an instance of a subclass of `owner`
+   *   that has no constructor applying the value itself
+   */
+  protected applyInitValue(value: string | object | undefined, owner: abstract new (...args: never[]) => object): void {
+    if (value === undefined || value === null) return;
+    if (this.constructor !== owner) throw new CredentialsInitValueException(this.constructor.name, owner.name);
+    if (typeof value === "object") {
+      Object.assign(this, value);
+      return;
+    }
+    try {
+      this.parseNativeRepresentation(value);
+    } catch (error) {
+      if (error instanceof NativeValueError) {
+        throw new NativeValueError(formatInitValueMessage({ className: owner.name, reason: error.message }), { cause: error });
+      }
+      throw error;
+    }
   }
 
   /** Decorated fields with `@secret` values replaced by `***` (undefined ones left out). */
