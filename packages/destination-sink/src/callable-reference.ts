@@ -9,16 +9,52 @@ const MODULE_EXTENSIONS = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"];
 /** Outcome of importing `module#export`: the value, or every attempt that failed. */
 export type ImportOutcome = { found: true; value: unknown; from: string } | { found: false; tried: string[] };
 
+/** dlt's dotted form `module.function` / `package_dir.module.function`: identifiers joined by dots, nothing else. */
+const DOTTED_REFERENCE = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/;
+
+/** A reference split into module and export, as the user would read it. */
+interface ParsedReference {
+  modulePart: string;
+  exportName: string;
+}
+
+/**
+ * The readings of a reference, tried in order: `module#export` (no `#`: the
+ * default export); dlt's dotted `sinks.push` reads as `./sinks#push` first,
+ * then as the package `sinks`, export `push`.
+ */
+function parseReference(reference: string): ParsedReference[] {
+  const hash = reference.lastIndexOf("#");
+  if (hash !== -1) return [{ modulePart: reference.slice(0, hash), exportName: reference.slice(hash + 1) }];
+  if (DOTTED_REFERENCE.test(reference)) {
+    const parts = reference.split(".");
+    const exportName = parts.pop()!;
+    return [
+      { modulePart: `./${parts.join("/")}`, exportName },
+      { modulePart: parts.join("."), exportName },
+    ];
+  }
+  return [{ modulePart: reference, exportName: "default" }];
+}
+
 /**
  * Imports the export named by a reference `path/to/module#exportName` (a
- * path, relative to `baseDir` when it starts with "."), or `package#exportName`
- * (resolved from `baseDir`). Without `#` the default export is taken.
+ * path, relative to `baseDir` when it starts with "."), `package#exportName`
+ * (resolved from `baseDir`), or dlt's dotted `module.exportName`. Without `#`
+ * (and not dotted) the default export is taken.
  */
 export async function importReference(reference: string, baseDir: string): Promise<ImportOutcome> {
-  const hash = reference.lastIndexOf("#");
-  const modulePart = hash === -1 ? reference : reference.slice(0, hash);
-  const exportName = hash === -1 ? "default" : reference.slice(hash + 1);
-  if (!modulePart || !exportName) return { found: false, tried: [`"${reference}" is not "<module>#<export>"`] };
+  const tried: string[] = [];
+  for (const parsed of parseReference(reference)) {
+    const outcome = await importParsed(reference, parsed, baseDir);
+    if (outcome.found) return outcome;
+    tried.push(...outcome.tried);
+  }
+  return { found: false, tried };
+}
+
+async function importParsed(reference: string, { modulePart, exportName }: ParsedReference, baseDir: string): Promise<ImportOutcome> {
+  if (!modulePart || !exportName) return { found: false, tried: [`"${reference}" is not "<module>#<export>" nor "module.export"`] };
 
   const isPath = modulePart.startsWith(".") || path.isAbsolute(modulePart);
   const tried: string[] = [];

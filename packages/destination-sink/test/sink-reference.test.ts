@@ -113,6 +113,16 @@ describe("referencing a sink", () => {
       expect((globalThis as Record<string, unknown>)["__sinkPackageCalls"]).toBe(3);
     });
 
+    it('accepts dlt\'s dotted form "module.function", relative to the project dir', async () => {
+      await fs.mkdir(path.join(world.projectDir, "hooks"), { recursive: true });
+      await fs.writeFile(
+        path.join(world.projectDir, "hooks", "crm.js"),
+        "exports.push = async (items) => { globalThis.__dottedCalls = (globalThis.__dottedCalls || 0) + items.length; };\n",
+      );
+      await load(destinationFrom("dotted", { destinationCallable: "hooks.crm.push" }));
+      expect((globalThis as Record<string, unknown>)["__dottedCalls"]).toBe(3);
+    });
+
     it("reads the reference from config: DESTINATION__<NAME>__DESTINATION_CALLABLE", async () => {
       world.env("DESTINATION__FROM_ENV__DESTINATION_CALLABLE", `${fixture}#plainFunction`);
       await load(destinationFrom("from_env"));
