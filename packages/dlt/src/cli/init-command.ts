@@ -6,8 +6,10 @@ import {
   DESTINATION_TEMPLATES,
   GITIGNORE_LINES,
   configToml,
+  packageJson,
   pipelineScript,
   secretsToml,
+  tsconfigJson,
   type TemplateNames,
 } from "./init-templates.js";
 
@@ -46,6 +48,13 @@ export async function initProject(sourceName: string, destinationName: string, o
   if (existing.length > 0 && !options.force) {
     throw new CliError(`Not overwriting ${existing.join(", ")} in ${projectDir}: pass --force to replace them`);
   }
+  // A project of your own keeps its package.json and tsconfig.json: init only fills in missing ones.
+  const projectFiles = [
+    { relative: "package.json", content: packageJson(template, names, dltTsVersion()), role: "dependencies and `npm start`" },
+    { relative: "tsconfig.json", content: tsconfigJson(), role: "TypeScript's defaults, strict" },
+  ];
+  const kept = projectFiles.filter((f) => existsSync(path.join(projectDir, f.relative)));
+  files.push(...projectFiles.filter((f) => !kept.includes(f)));
   for (const file of files) {
     const target = path.join(projectDir, file.relative);
     await fs.mkdir(path.dirname(target), { recursive: true });
@@ -61,8 +70,9 @@ export async function initProject(sourceName: string, destinationName: string, o
   output.out(`  ${".gitignore".padEnd(width)}  ${gitignore}`);
   output.out("Next steps:");
   const packages = ["dlt-ts", ...(template.packageName ? [template.packageName] : [])];
+  const install = kept.some((f) => f.relative === "package.json") ? `npm install ${packages.join(" ")} && npm install --save-dev tsx` : "npm install";
   const steps = [
-    `npm install ${packages.join(" ")} && npm install --save-dev tsx`,
+    install,
     ...(template.name === "duckdb" || template.name === "sink" ? [] : ["Fill in the credentials in .dlt/secrets.toml"]),
     `npx tsx ${names.pipelineName}.ts`,
     `npx dlt-ts pipeline ${names.pipelineName} info`,
@@ -79,6 +89,13 @@ export function templateNames(source: string): TemplateNames {
     sourceFunction: `${camel.charAt(0).toLowerCase()}${camel.slice(1)}Source`,
     sinkName: `${source.toLowerCase()}_sink`,
   };
+}
+
+/** The version of this dlt-ts (the scaffold asks for it). */
+function dltTsVersion(): string {
+  // src/cli and dist/cli are both two levels below the package's package.json.
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+  return manifest.version;
 }
 
 /** Appends the lines `.gitignore` misses; returns what it did. */

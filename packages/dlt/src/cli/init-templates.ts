@@ -113,8 +113,53 @@ export function configToml(template: DestinationTemplate, names: TemplateNames):
   ].join("\n");
 }
 
-/** Lines init makes sure `.gitignore` has. */
-export const GITIGNORE_LINES = [".dlt/secrets.toml", "*.duckdb", "*.duckdb.wal", "node_modules/"];
+/** Lines init makes sure `.gitignore` has: secrets at any depth, local databases, installed packages. */
+export const GITIGNORE_LINES = ["**/.dlt/secrets.toml", "*.duckdb", "*.duckdb.wal", "node_modules/"];
+
+/** Versions the scaffold's package.json asks for besides dlt-ts's own packages (those dlt-ts is tested with). */
+const TOOL_VERSIONS = { tsx: "4.23.15", typescript: "6.0.3", "@types/node": "20.19.43" };
+
+/**
+ * The scaffold's package.json: dlt-ts and the destination's package at the
+ * version of the dlt-ts that wrote it, tsx to run the pipeline.
+ */
+export function packageJson(template: DestinationTemplate, names: TemplateNames, dltTsVersion: string): string {
+  const range = `^${dltTsVersion}`;
+  const manifest = {
+    name: `${names.source.replace(/_/g, "-").toLowerCase()}-pipeline`,
+    version: "0.0.0",
+    private: true,
+    scripts: {
+      start: `tsx ${names.pipelineName}.ts`,
+      info: `dlt-ts pipeline ${names.pipelineName} info`,
+    },
+    dependencies: {
+      "dlt-ts": range,
+      ...(template.packageName ? { [template.packageName]: range } : {}),
+    },
+    devDependencies: TOOL_VERSIONS,
+    engines: { node: ">=20" },
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/**
+ * The scaffold's tsconfig.json: TypeScript's defaults (standard decorators,
+ * no experimentalDecorators), strict, Node types.
+ */
+export function tsconfigJson(): string {
+  const config = {
+    compilerOptions: {
+      target: "ES2022",
+      module: "nodenext",
+      strict: true,
+      skipLibCheck: true,
+      types: ["node"],
+      noEmit: true,
+    },
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
 
 export function pipelineScript(template: DestinationTemplate, names: TemplateNames): string {
   const isSink = template.name === "sink";
@@ -141,7 +186,7 @@ const ${names.sourceFunction.replace(/Source$/, "")}Sink = destination(
   return `/**
  * A dlt-ts pipeline: loads source "${names.source}" into ${template.name}.
  *
- *   run it:      npx tsx ${names.pipelineName}.ts
+ *   run it:      npm start        (npx tsx ${names.pipelineName}.ts)
  *   inspect it:  npx dlt-ts pipeline ${names.pipelineName} info
  *
  * Config and secrets come from .dlt/config.toml, .dlt/secrets.toml and env vars.
@@ -150,7 +195,7 @@ ${imports}
 
 /**
  * A sample resource: replace the rows with your data. Yield objects one by
- * one or in pages (arrays); nested lists become child tables (items__tags).
+ * one or in pages (arrays); ${isSink ? "a sink receives nested lists and objects inside each item (max table nesting 0)" : "nested lists become child tables (items__tags)"}.
  */
 async function* items() {
   yield [

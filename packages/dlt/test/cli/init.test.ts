@@ -32,9 +32,11 @@ describe("dlt-ts init", () => {
         "  demo_pipeline.ts   the pipeline, with a sample resource to replace with your data",
         "  .dlt/config.toml   config values",
         "  .dlt/secrets.toml  credentials and keys: fill in the placeholders",
+        "  package.json       dependencies and `npm start`",
+        "  tsconfig.json      TypeScript's defaults, strict",
         "  .gitignore         ignores .dlt/secrets.toml and local DuckDB files",
         "Next steps:",
-        "  1. npm install dlt-ts && npm install --save-dev tsx",
+        "  1. npm install",
         "  2. npx tsx demo_pipeline.ts",
         "  3. npx dlt-ts pipeline demo_pipeline info",
         "",
@@ -42,7 +44,12 @@ describe("dlt-ts init", () => {
     );
     expect(read(project, ".dlt/secrets.toml")).toContain('[destination.demo_sink]\n# api_key = "<configure me>"\n');
     expect(read(project, ".dlt/config.toml")).toContain("[load]\n");
-    expect(read(project, ".gitignore").split("\n")).toContain(".dlt/secrets.toml");
+    expect(read(project, ".gitignore").split("\n")).toContain("**/.dlt/secrets.toml");
+    const manifest = JSON.parse(read(project, "package.json"));
+    expect(manifest.dependencies).toEqual({ "dlt-ts": "^0.1.0" });
+    expect(manifest.scripts.start).toBe("tsx demo_pipeline.ts");
+    expect(JSON.parse(read(project, "tsconfig.json")).compilerOptions.experimentalDecorators).toBeUndefined();
+    expect(read(project, "demo_pipeline.ts")).toContain("a sink receives nested lists and objects inside each item");
 
     // The scaffold runs as it is, and the CLI finds it in the default pipelines dir.
     const env = { HOME: project };
@@ -66,6 +73,7 @@ describe("dlt-ts init", () => {
     const project = tempDir("dlt-ts-init-");
     writeFileSync(path.join(project, ".gitignore"), "dist/\n*.duckdb");
     writeFileSync(path.join(project, "github_pipeline.ts"), "// mine\n");
+    writeFileSync(path.join(project, "package.json"), '{ "name": "mine" }\n');
     const refused = await dltTs(["init", "github", "duckdb"], { cwd: project });
     expectOneLineError(refused, `Not overwriting github_pipeline.ts in ${project}: pass --force to replace them`);
     expect(read(project, "github_pipeline.ts")).toBe("// mine\n");
@@ -73,10 +81,12 @@ describe("dlt-ts init", () => {
     const forced = await dltTs(["init", "github", "duckdb", "--force"], { cwd: project });
     expect(forced.status).toBe(0);
     expect(forced.stdout).toContain("\n  github_pipeline.ts  the pipeline, with a sample resource to replace with your data (replaced)\n");
-    expect(forced.stdout).toContain("\n  .gitignore          added .dlt/secrets.toml, *.duckdb.wal, node_modules/\n");
+    expect(forced.stdout).toContain("\n  .gitignore          added **/.dlt/secrets.toml, *.duckdb.wal, node_modules/\n");
+    // A package.json of the user's is kept: init says what to install instead.
+    expect(read(project, "package.json")).toBe('{ "name": "mine" }\n');
     expect(forced.stdout).toContain("\n  1. npm install dlt-ts @dlt-ts/destination-duckdb && npm install --save-dev tsx\n");
     expect(read(project, ".gitignore")).toBe(
-      "dist/\n*.duckdb\n# dlt-ts: secrets and local databases stay out of git\n.dlt/secrets.toml\n*.duckdb.wal\nnode_modules/\n",
+      "dist/\n*.duckdb\n# dlt-ts: secrets and local databases stay out of git\n**/.dlt/secrets.toml\n*.duckdb.wal\nnode_modules/\n",
     );
     const script = read(project, "github_pipeline.ts");
     expect(script).toContain('destination: "duckdb",\n    datasetName: "github_data",');
