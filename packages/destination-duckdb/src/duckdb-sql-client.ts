@@ -1,5 +1,5 @@
 import { ResultReturnType, type DuckDBConnection } from "@duckdb/node-api";
-import { DatabaseException, type DestinationCapabilities, type SqlQueryResult, type SqlRow } from "@dlt-ts/core";
+import { DatabaseException, type DestinationCapabilities, type SqlQueryResult } from "@dlt-ts/core";
 import { SqlClientBase, type SqlConnection } from "@dlt-ts/sql";
 import { DuckdbDatabase } from "./duckdb-database.js";
 import { classifyDuckdbError } from "./duckdb-errors.js";

@@ -12,7 +12,6 @@ import {
   PipelineLayout,
   Schema,
   SchemaStore,
-  type ConfiguredDestination,
   type DependencyContainer,
   type Destination,
   type ExtractedPackageInfo,
@@ -21,7 +20,7 @@ import {
   type StoredSchema,
 } from "@dlt-ts/core";
 import { NormalizeStage, NormalizingTarget, type NormalizeInfo as PackageNormalizeInfo, type NormalizeOptions } from "@dlt-ts/normalizer";
-import { LoadClientJobException, Loader, type LoadPackageResult } from "@dlt-ts/loader";
+import { LoadPackageException, Loader, type LoadPackageResult } from "@dlt-ts/loader";
 import { Extractor, type ExtractInfo, type ExtraTableRows } from "../extract/extractor.js";
 import { JobFileTarget } from "../extract/job-file-target.js";
 import { DltResource, RESOURCE_OPTION_NAMES, type ResourceOptions } from "../extract/resource.js";
@@ -353,7 +352,7 @@ export class Pipeline {
       packages = await loader.run();
     } catch (error) {
       progress.finish();
-      if (error instanceof LoadClientJobException) {
+      if (error instanceof LoadPackageException) {
         throw this.stepFailed("load", error, error.loadId, this.loadInfo(run, error.results, startedAt));
       }
       throw this.stepFailed("load", error);
