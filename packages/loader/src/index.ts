@@ -10,7 +10,7 @@ export type { LoaderOptions } from "./loader-options.js";
 export { LoadConfiguration } from "./load-configuration.js";
 
 // Results
-export type { LoadJobResult, LoadPackageResult } from "./load-result.js";
+export type { LoadJobResult, LoadPackageResult, LoadPackageStatus, LoadProgress } from "./load-result.js";
 
 // Errors that end a load
 export { LoadClientJobException, LoadClientJobFailed, LoadClientJobRetry } from "./load-exceptions.js";
