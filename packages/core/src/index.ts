@@ -13,6 +13,9 @@ export {
   secret,
   configSpec,
   Secret,
+  registerSecret,
+  maskSecrets,
+  maskSecretsInError,
   CredentialsConfiguration,
   ConnectionStringCredentials,
   resolveConfig,
@@ -63,6 +66,7 @@ export {
   VERSION_TABLE_NAME,
 } from "./schema/system-tables.js";
 export { isCanonicalUtcTimestamp } from "./schema/iso-timestamp.js";
+export { isCanonicalNaiveTimestamp, toNaiveTimestampText, toUtcTimestampText } from "./schema/iso-timestamp.js";
 
 // Schema evolution and naming conventions (used by extract and normalize)
 export { SchemaEvolver, TableNameCollisionException, type Row } from "./schema/schema-evolution.js";

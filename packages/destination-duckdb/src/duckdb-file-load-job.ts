@@ -1,5 +1,12 @@
 import { promises as fs } from "node:fs";
-import { DestinationTerminalException, parseJobFileName, type ColumnSchema, type LoadJobRequest, type SqlClient } from "@dlt-ts/core";
+import {
+  DatabaseTerminalException,
+  DestinationTerminalException,
+  parseJobFileName,
+  type ColumnSchema,
+  type LoadJobRequest,
+  type SqlClient,
+} from "@dlt-ts/core";
 import { SqlLoadJobBase, type SqlLoadJobHost, type TypeMapper } from "@dlt-ts/sql";
 import { escapeDuckdbLiteral } from "./duckdb-capabilities.js";
 
@@ -136,6 +143,45 @@ export class DuckdbFileLoadJob extends SqlLoadJobBase {
       default:
         throw new DestinationTerminalException(`Job ${this.request.fileName}: DuckDB does not read "${format}" files itself`);
     }
+  }
+
+  /**
+   * DuckDB names the column of most conversion errors (csv: `Error when
+   * converting column "a"`, casts: `from source column a`) but not those of
+   * its JSON reader (`in line 2: Failed to cast value to numerical`): for
+   * jsonl the file is read again as text, and the first column holding a
+   * value that does not convert to its type is named in front of the error.
+   */
+  protected override async explainError(error: unknown): Promise<unknown> {
+    if (!(error instanceof DatabaseTerminalException) || !/^(Conversion|Invalid Input) Error/.test(error.message)) return error;
+    if (/converting column "|source column |column "/.test(error.message)) return error;
+    try {
+      const found = await this.unconvertibleColumn(this.host.sqlClientFor(this.request.table.name));
+      if (!found) return error;
+      return new DatabaseTerminalException(`column "${found.column.name}" (${found.type}): ${error.message}`, { cause: error, dbCode: error.dbCode });
+    } catch {
+      return error;
+    }
+  }
+
+  /** The first column of a jsonl job file with a value that does not convert to the column's type. */
+  private async unconvertibleColumn(client: SqlClient): Promise<{ column: ColumnSchema; type: string } | undefined> {
+    if (parseJobFileName(this.request.fileName).format !== "jsonl") return undefined;
+    const file = escapeDuckdbLiteral(this.request.filePath);
+    const columns = Object.values(this.request.table.columns).filter((c) => c.dataType !== undefined);
+    const typed = columns
+      .filter((c) => c.dataType !== "text" && c.dataType !== "binary" && c.dataType !== "json")
+      .map((column) => ({ column, type: this.readType(column) }));
+    if (typed.length === 0) return undefined;
+    const asText = `{${columns.map((c) => `${escapeDuckdbLiteral(c.name)}: 'VARCHAR'`).join(", ")}}`;
+    const source = `read_json(${file}, format = 'newline_delimited', columns = ${asText})`;
+    const checks = typed.map(
+      ({ column, type }, i) =>
+        `bool_or(${client.escapeColumnName(column.name)} IS NOT NULL AND TRY_CAST(${client.escapeColumnName(column.name)} AS ${type}) IS NULL) AS c${i}`,
+    );
+    const [row] = await client.query(`SELECT ${checks.join(", ")} FROM ${source}`);
+    const index = typed.findIndex((_, i) => row?.[`c${i}`] === true);
+    return index < 0 ? undefined : typed[index];
   }
 
   /** The type a reader parses a column as: the destination type, but text for binary (decoded in the SELECT). */

@@ -192,8 +192,8 @@ export class PostgresSqlClient extends SqlClientBase {
     this.pool.on("error", () => undefined);
   }
 
-  classifyError(error: unknown): DatabaseException {
-    return classifyPostgresError(error);
+  classifyError(error: unknown, statement?: string): DatabaseException {
+    return classifyPostgresError(error, statement);
   }
 
   override async hasDataset(): Promise<boolean> {

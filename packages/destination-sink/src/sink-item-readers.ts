@@ -1,9 +1,48 @@
 import { createReadStream, promises as fs } from "node:fs";
 import { createGunzip } from "node:zlib";
+import type { TableSchema } from "@dlt-ts/core";
+import { mayHoldLongIntegers, parseJsonExact } from "./exact-json.js";
+import { parquetReadPlan, PARQUET_PARSERS } from "./sink-parquet-values.js";
+import { toDecimalText, type ColumnFixes, type ValueFix } from "./sink-item-values.js";
 import type { SinkItem } from "./sink-options.js";
 
-/** Reads the items of a job file in batches, starting after the `skip` items already delivered. */
-export type BatchReader = (filePath: string, skip: number, batchSize: number) => AsyncGenerator<SinkItem[]>;
+/**
+ * Reads the items of a job file in batches, starting after the `skip` items
+ * already delivered; `table` (the job's table schema) says which columns
+ * need their values typed.
+ */
+export type BatchReader = (filePath: string, table: TableSchema, skip: number, batchSize: number) => AsyncGenerator<SinkItem[]>;
+
+function applyFixes(item: SinkItem, fixes: ColumnFixes): void {
+  for (let i = 0; i < fixes.length; i++) {
+    const [name, fix] = fixes[i]!;
+    const value = item[name];
+    if (value !== null && value !== undefined) item[name] = fix(value);
+  }
+}
+
+/** jsonl binary values are base64 text (the writer's encoding). */
+const fromBase64: ValueFix = (value) => (typeof value === "string" ? Buffer.from(value, "base64") : value);
+/** A double column's integral value read exactly is a double again. */
+const toDouble: ValueFix = (value) => (typeof value === "bigint" ? Number(value) : value);
+
+/**
+ * The fixes jsonl items need, by the table's column types: binary from
+ * base64, decimal and wei to exact text. Lines that went through the exact
+ * parser also get double columns back as numbers (bigint columns are
+ * already right: a number when safe, a bigint beyond).
+ */
+function jsonlFixes(table: TableSchema): { plain: ColumnFixes; exact: ColumnFixes } {
+  const plain: [string, ValueFix][] = [];
+  const exact: [string, ValueFix][] = [];
+  for (const column of Object.values(table.columns)) {
+    const fix =
+      column.dataType === "binary" ? fromBase64 : column.dataType === "decimal" || column.dataType === "wei" ? toDecimalText : undefined;
+    if (fix) plain.push([column.name, fix]);
+    if (fix || column.dataType === "double") exact.push([column.name, fix ?? toDouble]);
+  }
+  return { plain, exact };
+}
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -25,8 +64,16 @@ const NEWLINE = 0x0a;
  * line end) and parsed as they come, so each line's text dies young.
  * Empty lines are not items; skipped lines are counted, not decoded.
  * Gzipped files are read too.
+ *
+ * Values are typed by the table schema, touching only the columns that
+ * need it: binary columns from base64 to a Buffer, decimal and wei to
+ * exact text. Integers keep every digit: a line with a run of 16 or more
+ * digits (JSON.parse would round beyond 2^53) is parsed by
+ * {@link parseJsonExact}, which gives a bigint beyond
+ * `Number.MAX_SAFE_INTEGER`; every other line goes through JSON.parse.
  */
-export async function* readJsonlBatches(filePath: string, skip: number, batchSize: number): AsyncGenerator<SinkItem[]> {
+export async function* readJsonlBatches(filePath: string, table: TableSchema, skip: number, batchSize: number): AsyncGenerator<SinkItem[]> {
+  const fixes = jsonlFixes(table);
   const raw = createReadStream(filePath, { highWaterMark: CHUNK_BYTES });
   const stream = (await isGzip(filePath)) ? raw.pipe(createGunzip()) : raw;
   let toSkip = skip;
@@ -40,7 +87,11 @@ export async function* readJsonlBatches(filePath: string, skip: number, batchSiz
       toSkip -= 1;
       return;
     }
-    batch.push(JSON.parse(buffer.toString("utf8", start, end)) as SinkItem);
+    const line = buffer.toString("utf8", start, end);
+    const exact = mayHoldLongIntegers(line);
+    const item = (exact ? parseJsonExact(line) : JSON.parse(line)) as SinkItem;
+    applyFixes(item, exact ? fixes.exact : fixes.plain);
+    batch.push(item);
   };
   const full = (): SinkItem[] => {
     const done = batch;
@@ -77,20 +128,33 @@ export async function* readJsonlBatches(filePath: string, skip: number, batchSiz
 }
 
 /**
- * parquet, read back with hyparquet one row group at a time (rows as objects:
- * INT64 as bigint, timestamps as Date, nested/json columns as parsed values).
+ * parquet, read back with hyparquet one row group at a time, rows as
+ * objects typed as jsonl items are (see {@link parquetReadPlan}): integers
+ * a number when safe and a bigint beyond, timestamps, dates and times as
+ * ISO text with microseconds, binary as a Buffer, decimals as exact text,
+ * json columns parsed (integers exact).
  */
-export async function* readParquetBatches(filePath: string, skip: number, batchSize: number): AsyncGenerator<SinkItem[]> {
+export async function* readParquetBatches(filePath: string, _table: TableSchema, skip: number, batchSize: number): AsyncGenerator<SinkItem[]> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import("hyparquet");
   const file = await asyncBufferFromFile(filePath);
-  const metadata = await parquetMetadataAsync(file);
+  const fileMetadata = await parquetMetadataAsync(file);
+  const { metadata, fixes } = parquetReadPlan(fileMetadata);
   let groupStart = 0;
   let batch: SinkItem[] = [];
   for (const group of metadata.row_groups) {
     const groupEnd = groupStart + Number(group.num_rows);
     if (groupEnd > skip) {
-      const rows = await parquetReadObjects({ file, metadata, rowStart: Math.max(skip, groupStart), rowEnd: groupEnd });
+      const rows = await parquetReadObjects({
+        file,
+        metadata,
+        rowStart: Math.max(skip, groupStart),
+        rowEnd: groupEnd,
+        // Unannotated BYTE_ARRAY columns are binary: bytes, not text decoded as UTF-8.
+        utf8: false,
+        parsers: PARQUET_PARSERS,
+      });
       for (const row of rows) {
+        applyFixes(row as SinkItem, fixes);
         batch.push(row as SinkItem);
         if (batch.length >= batchSize) {
           yield batch;

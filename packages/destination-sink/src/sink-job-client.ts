@@ -54,8 +54,6 @@ export class SinkJobClient implements JobClient {
  * the commit re-sends that one batch.
  */
 export class SinkLoadJob implements LoadJob {
-  private jsonColumns: string[] = [];
-
   constructor(
     private readonly request: LoadJobRequest,
     private readonly options: ResolvedSinkOptions,
@@ -84,9 +82,7 @@ export class SinkLoadJob implements LoadJob {
         `Sink destination "${this.options.name}" cannot read job file "${fileName}": format "${format}" is not jsonl or parquet`,
       );
     }
-    const batches = read(filePath, delivered, this.options.batchSize);
-    // Parquet keeps json columns as JSON text: give write() the values, as jsonl does.
-    this.jsonColumns = format === "parquet" ? columnsOfType(this.request.table, "json") : [];
+    const batches = read(filePath, this.request.table, delivered, this.options.batchSize);
     try {
       for (let count = await this.deliverNext(batches, table); count > 0; count = await this.deliverNext(batches, table)) {
         delivered += count;
@@ -106,7 +102,6 @@ export class SinkLoadJob implements LoadJob {
     const next = await this.readGate.run(() => batches.next());
     if (next.done) return 0;
     const batch = next.value;
-    if (this.jsonColumns.length > 0) parseJsonColumns(batch, this.jsonColumns);
     await this.write(this.options.skipDltColumnsAndTables ? stripDltColumns(batch) : batch, table);
     return batch.length;
   }
@@ -134,24 +129,4 @@ function stripDltColumns(batch: SinkItem[]): SinkItem[] {
     for (const key in item) if (!isDltName(key)) out[key] = item[key];
     return out;
   });
-}
-
-function columnsOfType(table: TableSchema, dataType: string): string[] {
-  return Object.values(table.columns)
-    .filter((column) => column.dataType === dataType)
-    .map((column) => column.name);
-}
-
-function parseJsonColumns(batch: SinkItem[], columns: string[]): void {
-  for (const item of batch) {
-    for (const column of columns) {
-      const value = item[column];
-      if (typeof value !== "string") continue;
-      try {
-        item[column] = JSON.parse(value);
-      } catch {
-        // Not JSON text after all: deliver it as stored.
-      }
-    }
-  }
 }

@@ -10,6 +10,7 @@ export const CONFORMANCE_CASES = [
   "hostile-identifiers",
   "state-restore",
   "resume",
+  "chain-atomicity",
 ] as const;
 
 export type ConformanceCase = (typeof CONFORMANCE_CASES)[number];

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { DestinationCapabilities } from "@dlt-ts/core";
 import { capabilitiesCases } from "./cases/capabilities.cases.js";
+import { chainAtomicityCases } from "./cases/chain-atomicity.cases.js";
 import { dataTypesCases } from "./cases/data-types.cases.js";
 import { hostileIdentifiersCases } from "./cases/hostile-identifiers.cases.js";
 import { resumeCases } from "./cases/resume.cases.js";
@@ -22,6 +23,7 @@ const CASES: Record<ConformanceCase, { title: string; register: (t: CaseRegistra
   "hostile-identifiers": { title: "hostile identifiers", register: hostileIdentifiersCases },
   "state-restore": { title: "state restore", register: stateRestoreCases },
   resume: { title: "resume of interrupted loads", register: resumeCases },
+  "chain-atomicity": { title: "table chains whole under failures", register: chainAtomicityCases },
 };
 
 /** The capabilities the suite plans its tests by (file formats, strategies), read from a destination made for a throwaway context. */
@@ -41,7 +43,9 @@ function plannedCapabilities(options: DestinationConformanceOptions): Destinatio
  * and reads results back through `pipeline.sqlClient()`.
  *
  * Cases: capabilities, sql-client, data-types, schema-evolution,
- * write-dispositions, hostile-identifiers, state-restore, resume (see
+ * write-dispositions, hostile-identifiers, state-restore, resume,
+ * chain-atomicity (a table the test creates first, with a `BIGINT` column
+ * `n` and a `CHECK (n < 1000)` constraint, rejects rows) (see
  * {@link DestinationConformanceOptions.skip} to leave some out, with a reason).
  *
  * @example

@@ -13,6 +13,16 @@ export { resolveDestination, type DestinationReference } from "./pipeline/destin
 export type { PipelineState } from "./pipeline/pipeline-state.js";
 export { resource, DltResource, type ResourceOptions } from "./extract/resource.js";
 export { source, DltSource, type SourceOptions } from "./extract/source.js";
+export { incremental, Incremental, type IncrementalOptions, type LastValueFunc } from "./extract/incremental/incremental.js";
+export type { BoundIncremental, IncrementalState } from "./extract/incremental/bound-incremental.js";
+export {
+  IncrementalException,
+  IncrementalCursorPathMissing,
+  IncrementalCursorInvalidCoercion,
+  IncrementalPrimaryKeyMissing,
+  IncrementalOptionsException,
+} from "./extract/incremental/incremental-exceptions.js";
+export type { ResourceArguments } from "./extract/data-items.js";
 export type { DataSource } from "./extract/data-items.js";
 export type { ExtractInfo } from "./extract/extractor.js";
 
@@ -22,6 +32,7 @@ export { NormalizeInfo } from "./run-info/normalize-info.js";
 export type { PipelineTrace, TraceStep } from "./run-info/trace.js";
 export type { ProgressMode } from "./run-info/progress.js";
 export { LoadClientJobFailed, LoadClientJobRetry, LoadConfiguration, type LoadJobResult, type LoadPackageResult } from "@dlt-ts/loader";
+export { LoadPackageException, LoadPackageStepFailed } from "@dlt-ts/loader";
 export { NormalizeConfiguration, DataWriterConfiguration } from "@dlt-ts/normalizer";
 
 // Your code as a destination

@@ -13,4 +13,11 @@ export { LoadConfiguration } from "./load-configuration.js";
 export type { LoadJobResult, LoadPackageResult, LoadPackageStatus, LoadProgress } from "./load-result.js";
 
 // Errors that end a load
-export { LoadClientJobException, LoadClientJobFailed, LoadClientJobRetry } from "./load-exceptions.js";
+export {
+  LoadPackageException,
+  LoadClientJobException,
+  LoadClientJobFailed,
+  LoadClientJobRetry,
+  LoadPackageStepFailed,
+  type LoadFailure,
+} from "./load-exceptions.js";

@@ -1,6 +1,10 @@
 /** What happened to one job file of a load package. */
 export interface LoadJobResult {
-  /** Job file name as it ended (`<table>.<file_id>.<retry>.<format>`). */
+  /**
+   * Job file name as it ended (`<table>.<file_id>.<retry>.<format>`). A
+   * table chain's follow-up that failed is listed as
+   * `<root>.<merge|replace|completion>.<retries>.sql` (no such file exists).
+   */
   fileName: string;
   table: string;
   /**
@@ -8,7 +12,7 @@ export interface LoadJobResult {
    * of tries in this run, back in new_jobs for the next run to resume.
    */
   state: "completed" | "failed" | "retry";
-  /** The error message of a failed job, or the last error of a job left for retry. */
+  /** The error message of a failed job, or the last error of a job left for retry; secrets masked. */
   failureMessage?: string;
   /** Size of the job file in bytes. */
   fileSize: number;

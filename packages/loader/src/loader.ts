@@ -1,5 +1,5 @@
 import type { ConfiguredDestination, LoadPackageStorage } from "@dlt-ts/core";
-import { LoadClientJobFailed, LoadClientJobRetry } from "./load-exceptions.js";
+import { LoadClientJobFailed, LoadClientJobRetry, LoadPackageStepFailed } from "./load-exceptions.js";
 import { defaultLoaderSettings, type LoaderOptions, type LoaderSettings } from "./loader-options.js";
 import type { LoadPackageResult } from "./load-result.js";
 import { PackageLoad, type PackageLoadOutcome } from "./package-load.js";
@@ -34,21 +34,20 @@ export class Loader {
 
   /**
    * Loads all pending packages, oldest first. Rejects with `LoadClientJobFailed`
-   * when a failed job aborted a package, and with `LoadClientJobRetry` when a
-   * job ran out of tries (that package and the ones after it stay pending).
+   * when a failed job or table-chain follow-up aborted a package, with
+   * `LoadClientJobRetry` when one ran out of tries, and with
+   * `LoadPackageStepFailed` when a step of the package itself (schema update,
+   * completion) failed; in the last two cases that package and the ones
+   * after it stay pending. All three extend `LoadPackageException`.
    */
   async run(): Promise<LoadPackageResult[]> {
     const results: LoadPackageResult[] = [];
     for (const loadId of await this.args.normalized.listPackages()) {
-      const { result, abortCause, retryCause } = await this.loadOne(loadId);
+      const { result, abortCause, retryCause, stepCause } = await this.loadOne(loadId);
       results.push(result);
-      if (abortCause) {
-        throw new LoadClientJobFailed(loadId, abortCause.fileName, abortCause.table, abortCause.message, results);
-      }
-      if (retryCause) {
-        const { fileName, table, message, tries } = retryCause;
-        throw new LoadClientJobRetry(loadId, fileName, table, message, tries, results);
-      }
+      if (stepCause) throw new LoadPackageStepFailed(loadId, stepCause, results);
+      if (retryCause) throw new LoadClientJobRetry(loadId, retryCause, results);
+      if (abortCause) throw new LoadClientJobFailed(loadId, abortCause, results);
     }
     return results;
   }

@@ -10,7 +10,7 @@ import {
   type StoredSchema,
   type TableSchema,
 } from "@dlt-ts/core";
-import { LoadException, LoadJobUnknownTable } from "./load-exceptions.js";
+import { LoadException, LoadJobUnknownTable, type LoadFailure } from "./load-exceptions.js";
 import type { LoaderOptions, LoaderSettings } from "./loader-options.js";
 import type { LoadJobResult, LoadPackageResult } from "./load-result.js";
 import { describeError } from "./describe-error.js";
@@ -21,49 +21,66 @@ const COMPLETED_CHAINS_KEY = "completedTableChains";
 interface QueuedJob {
   fileName: string;
   table: string;
-  /** Root table of the job's table chain: the unit of "table-sequential". */
+  /** Root table of the job's table chain: the unit of "table-sequential", follow-ups and rollback. */
   root: string;
+  /** The parent, grandparent, ... of the job's table: their jobs all complete before this one starts. */
+  ancestors: string[];
   /** Found in started_jobs: a killed run was loading it. */
   resumed: boolean;
 }
 
 interface ChainProgress {
+  /** Jobs queued or running. */
   pending: number;
   completed: number;
+  /** Tables of the chain with jobs in this package. */
   tables: Set<string>;
-}
-
-/** The job that stopped the package: the first terminal failure, or the first job out of tries. */
-export interface StopCause {
-  fileName: string;
-  table: string;
-  message: string;
-  /** Tries of the job in this run. */
-  tries: number;
+  /** A job or the follow-up of the chain failed: its other jobs do not run and its rows of the load are removed. */
+  failed: boolean;
 }
 
 /** What loading one package came to. */
 export interface PackageLoadOutcome {
   result: LoadPackageResult;
-  /** Set when a failed job aborted the package (raiseOnFailedJobs). */
-  abortCause?: StopCause;
-  /** Set when a job ran out of tries: the package stays pending for the next run. */
-  retryCause?: StopCause;
+  /** Set when a failed job or follow-up aborted the package (raiseOnFailedJobs). */
+  abortCause?: LoadFailure;
+  /** Set when a job or follow-up ran out of tries: the package stays pending for the next run. */
+  retryCause?: LoadFailure;
+  /** Set when a step of the package itself failed: the package stays pending for the next run. */
+  stepCause?: LoadFailure;
+}
+
+/** Thrown inside {@link PackageLoad} when a package step cannot complete; becomes `stepCause`. */
+class PackageStepStopped extends LoadException {
+  constructor(readonly failure: LoadFailure) {
+    super(failure.message);
+  }
 }
 
 /**
  * Loads one package: the state machine of its jobs, retries, parallelism,
- * table-chain completion and the final move to the loaded storage.
+ * table-chain completion, removal of incomplete chains of an aborted package
+ * and the final move to the loaded storage.
+ *
+ * A table chain (a root table and its nested tables) is the unit of
+ * consistency: its jobs load parent tables before their nested tables, its
+ * follow-up (merge or replace SQL) runs once all of them completed, and when
+ * the chain cannot complete (a job or the follow-up failed terminally, or the
+ * package is aborted) the rows it wrote for this load are removed through
+ * `rollbackTableChain`, so no nested row is left without its parent.
  */
 export class PackageLoad {
   private schema!: Schema;
   private client!: JobClient;
   private readonly results = new Map<string, LoadJobResult>();
   private readonly chains = new Map<string, ChainProgress>();
+  /** Jobs queued or running, by table: a nested table's jobs wait until its ancestors have none. */
+  private readonly pendingByTable = new Map<string, number>();
   private completedChains = new Set<string>();
-  private abortCause: StopCause | undefined;
-  private retryCause: StopCause | undefined;
-  /** An error that is not a job failure (e.g. completeTableChain threw): the package stays pending. */
+  private readonly followupsStarted = new Set<string>();
+  private abortCause: LoadFailure | undefined;
+  private retryCause: LoadFailure | undefined;
+  /** An error that is not a load failure (e.g. the package state could not be written): thrown, the package stays pending. */
   private fatal: unknown;
   private jobsTotal = 0;
   private stateWrites: Promise<unknown> = Promise.resolve();
@@ -78,9 +95,10 @@ export class PackageLoad {
   ) {}
 
   /**
-   * Loads the package. A failed job with raiseOnFailedJobs aborts it
-   * (`abortCause`); a job out of tries leaves it pending in `normalized`
-   * (`retryCause`); other errors are thrown and leave it pending too.
+   * Loads the package. A failed job or follow-up with raiseOnFailedJobs
+   * aborts it (`abortCause`); one out of tries leaves it pending in
+   * `normalized` (`retryCause`), as does a failed package step
+   * (`stepCause`); other errors are thrown and leave it pending too.
    */
   async run(): Promise<PackageLoadOutcome> {
     const startedAt = new Date();
@@ -92,26 +110,35 @@ export class PackageLoad {
     const state = await normalized.readState(loadId);
     this.completedChains = new Set((state[COMPLETED_CHAINS_KEY] as string[] | undefined) ?? []);
 
+    let stepCause: LoadFailure | undefined;
     this.client = await this.destination.createClient(this.schema);
     try {
-      await this.client.initializeStorage();
-      await this.client.updateStoredSchema(updates);
+      await this.packageStep("schema update", async () => {
+        await this.client.initializeStorage();
+        await this.client.updateStoredSchema(updates);
+      });
       const queue = await this.collectJobs();
-      await this.completeReadyChains();
-      await this.schedule(queue);
+      if (!this.stopping()) {
+        await this.completeReadyChains();
+        await this.schedule(queue);
+        await this.completeReadyChains();
+      }
       if (this.fatal !== undefined) throw this.fatal;
       if (this.abortCause) {
         await this.failRemainingJobs(this.abortCause);
+        this.abortCause.removedChains = await this.rollbackChains();
       } else if (!this.retryCause) {
-        await this.completeReadyChains();
-        if (this.fatal !== undefined) throw this.fatal;
-        await this.client.completeLoad(loadId);
+        await this.rollbackChains();
+        await this.packageStep("completion of the load", () => this.client.completeLoad(loadId));
       }
+    } catch (error) {
+      if (!(error instanceof PackageStepStopped)) throw error;
+      stepCause = error.failure;
     } finally {
       await this.client.close();
     }
     await this.stateWrites;
-    const status = this.abortCause ? "aborted" : this.retryCause ? "pending" : "loaded";
+    const status = stepCause || this.retryCause ? "pending" : this.abortCause ? "aborted" : "loaded";
     if (status !== "pending") {
       await normalized.updateState(loadId, { status });
       await normalized.movePackage(loadId, this.loaded);
@@ -126,12 +153,17 @@ export class PackageLoad {
       finishedAt,
       elapsedMs: finishedAt.getTime() - startedAt.getTime(),
     };
-    if (this.abortCause) return { result, abortCause: this.abortCause };
+    if (stepCause) return { result, stepCause };
     if (this.retryCause) return { result, retryCause: this.retryCause };
+    if (this.abortCause) return { result, abortCause: this.abortCause };
     return { result };
   }
 
-  /** Jobs to run (resumed first, then new, each in file order); jobs finished by an earlier run go straight to the results. */
+  /**
+   * Jobs to run (resumed first, then new, each in file order); jobs finished
+   * by an earlier run go straight to the results. A failed job left by a run
+   * killed while aborting the package aborts it again (with raiseOnFailedJobs).
+   */
   private async collectJobs(): Promise<QueuedJob[]> {
     const { loadId, normalized } = this;
     const started = await normalized.listJobs(loadId, "started_jobs");
@@ -147,28 +179,37 @@ export class PackageLoad {
     }
     for (const fileName of failed) {
       const job = this.describeJob(fileName, false);
-      this.chainOf(job);
-      const failureMessage = await normalized.readFailureMessage(loadId, fileName);
+      this.chainOf(job).failed = true;
+      const failureMessage = (await normalized.readFailureMessage(loadId, fileName)) ?? "failed in an earlier run";
       this.results.set(job.fileName, { ...(await this.earlierResult(job, "failed")), failureMessage });
+      if (this.settings.raiseOnFailedJobs) this.abortCause ??= { ...this.jobFailure(job, fileName, failureMessage), tries: 0 };
     }
     const queue = [
       ...started.map((f) => this.describeJob(f, true)),
       ...fresh.map((f) => this.describeJob(f, false)),
     ];
-    for (const job of queue) this.chainOf(job).pending += 1;
+    for (const job of queue) {
+      this.chainOf(job).pending += 1;
+      this.pendingByTable.set(job.table, (this.pendingByTable.get(job.table) ?? 0) + 1);
+    }
     return queue;
   }
 
   private describeJob(fileName: string, resumed: boolean): QueuedJob {
     const { table } = parseJobFileName(fileName);
-    const root = this.schema.tables[table] ? this.schema.rootTableOf(table).name : table;
-    return { fileName, table, root, resumed };
+    const known = this.schema.tables[table];
+    const root = known ? this.schema.rootTableOf(table).name : table;
+    const ancestors: string[] = [];
+    for (let parent = known?.parent; parent !== undefined && !ancestors.includes(parent); parent = this.schema.tables[parent]?.parent) {
+      ancestors.push(parent);
+    }
+    return { fileName, table, root, ancestors, resumed };
   }
 
   private chainOf(job: QueuedJob): ChainProgress {
     let chain = this.chains.get(job.root);
     if (!chain) {
-      chain = { pending: 0, completed: 0, tables: new Set() };
+      chain = { pending: 0, completed: 0, tables: new Set(), failed: false };
       this.chains.set(job.root, chain);
     }
     chain.tables.add(job.table);
@@ -187,7 +228,11 @@ export class PackageLoad {
     };
   }
 
-  /** Runs the queue with at most `limit` jobs in flight, honouring the parallelism strategy. */
+  /**
+   * Runs the queue with at most `limit` jobs in flight, honouring the
+   * parallelism strategy. A job starts only when no job of an ancestor table
+   * is queued or running; jobs of a failed chain are failed without running.
+   */
   private schedule(queue: QueuedJob[]): Promise<void> {
     const strategy: LoaderParallelismStrategy =
       this.settings.parallelismStrategy ?? this.client.capabilities.loaderParallelismStrategy;
@@ -197,25 +242,37 @@ export class PackageLoad {
         : Math.max(1, Math.min(this.settings.workers, this.client.capabilities.maxParallelLoadJobs));
     const busyChains = new Set<string>();
     let running = 0;
+    const ready = (job: QueuedJob): boolean =>
+      (strategy !== "table-sequential" || !busyChains.has(job.root)) && job.ancestors.every((t) => !this.pendingByTable.get(t));
 
     return new Promise<void>((resolve) => {
+      const start = (job: QueuedJob, work: Promise<void>): void => {
+        running += 1;
+        busyChains.add(job.root);
+        work
+          .catch((error: unknown) => {
+            this.fatal ??= error;
+          })
+          .finally(() => {
+            running -= 1;
+            busyChains.delete(job.root);
+            pump();
+          });
+      };
       const pump = (): void => {
         while (!this.stopping() && running < limit) {
-          const index =
-            strategy === "table-sequential" ? queue.findIndex((job) => !busyChains.has(job.root)) : queue.length ? 0 : -1;
+          const skipped = queue.findIndex((job) => this.chains.get(job.root)!.failed);
+          if (skipped >= 0) {
+            const [job] = queue.splice(skipped, 1) as [QueuedJob];
+            start(job, this.skipJob(job));
+            continue;
+          }
+          let index = queue.findIndex(ready);
+          // Cannot happen with a schema whose parents are known; never wait forever on it.
+          if (index < 0 && running === 0 && queue.length > 0) index = 0;
           if (index < 0) break;
           const [job] = queue.splice(index, 1) as [QueuedJob];
-          running += 1;
-          busyChains.add(job.root);
-          this.runJob(job)
-            .catch((error: unknown) => {
-              this.fatal ??= error;
-            })
-            .finally(() => {
-              running -= 1;
-              busyChains.delete(job.root);
-              pump();
-            });
+          start(job, this.runJob(job));
         }
         if (running === 0 && (this.stopping() || queue.length === 0)) resolve();
       };
@@ -225,6 +282,19 @@ export class PackageLoad {
 
   private stopping(): boolean {
     return this.abortCause !== undefined || this.retryCause !== undefined || this.fatal !== undefined;
+  }
+
+  /** Wait before try `retry + 1` of a job, a follow-up or a package step. */
+  private backoff(retry: number): number {
+    return Math.min(this.settings.maxRetryBackoffMs, this.settings.retryBackoffMs * 2 ** retry);
+  }
+
+  private outOfTries(tries: number): boolean {
+    return this.settings.raiseOnMaxRetries > 0 && tries >= this.settings.raiseOnMaxRetries;
+  }
+
+  private jobFailure(job: QueuedJob, fileName: string, message: string): Omit<LoadFailure, "tries"> {
+    return { step: `load job "${fileName}" of table "${job.table}"`, fileName, table: job.table, message };
   }
 
   /**
@@ -264,20 +334,19 @@ export class PackageLoad {
           const message = describeError(error);
           await normalized.failJob(loadId, fileName, message);
           this.finishJob(job, result("failed", message));
-          if (settings.raiseOnFailedJobs) this.abortCause ??= { fileName, table: job.table, message, tries };
+          if (settings.raiseOnFailedJobs) this.abortCause ??= { ...this.jobFailure(job, fileName, message), tries };
           await this.onChainJobDone(job, false);
           return;
         }
-        const retry = parseJobFileName(fileName).retry;
         fileName = await normalized.retryJob(loadId, fileName);
-        const outOfTries = settings.raiseOnMaxRetries > 0 && tries >= settings.raiseOnMaxRetries;
-        if (outOfTries || this.stopping()) {
+        const retry = parseJobFileName(fileName).retry - 1;
+        if (this.outOfTries(tries) || this.stopping()) {
           const message = describeError(error);
           this.finishJob(job, result("retry", message));
-          if (outOfTries) this.retryCause ??= { fileName, table: job.table, message, tries };
+          if (this.outOfTries(tries)) this.retryCause ??= { ...this.jobFailure(job, fileName, message), tries };
           return;
         }
-        await sleep(Math.min(settings.maxRetryBackoffMs, settings.retryBackoffMs * 2 ** retry));
+        await sleep(this.backoff(retry));
         if (this.stopping()) {
           this.finishJob(job, result("retry", describeError(error)));
           return;
@@ -285,6 +354,27 @@ export class PackageLoad {
         await normalized.startJob(loadId, fileName);
       }
     }
+  }
+
+  /** A job of a chain that already failed: failed without running, so the chain loads nothing more. */
+  private async skipJob(job: QueuedJob): Promise<void> {
+    const { loadId, normalized } = this;
+    if (!job.resumed) await normalized.startJob(loadId, job.fileName);
+    const size = await fileSize(normalized.jobPath(loadId, "started_jobs", job.fileName));
+    const message =
+      `Not loaded: table chain "${job.root}" has a failed job or follow-up in load package ${loadId}, ` +
+      `so none of its rows of this package are kept.`;
+    await normalized.failJob(loadId, job.fileName, message);
+    this.finishJob(job, {
+      fileName: job.fileName,
+      table: job.table,
+      state: "failed",
+      failureMessage: message,
+      fileSize: size,
+      elapsedMs: 0,
+      retries: parseJobFileName(job.fileName).retry,
+    });
+    await this.onChainJobDone(job, false);
   }
 
   /** The job's table, with the write disposition a nested table inherits from its root. */
@@ -308,7 +398,9 @@ export class PackageLoad {
   private async onChainJobDone(job: QueuedJob, completed: boolean): Promise<void> {
     const chain = this.chains.get(job.root)!;
     chain.pending -= 1;
+    this.pendingByTable.set(job.table, this.pendingByTable.get(job.table)! - 1);
     if (completed) chain.completed += 1;
+    else chain.failed = true;
     try {
       await this.completeChainIfReady(job.root, chain);
     } catch (error) {
@@ -324,24 +416,72 @@ export class PackageLoad {
     }
   }
 
+  /** Whether the loader calls `completeTableChain` for the chain of `root`. */
+  private hasFollowup(root: string): boolean {
+    const rootTable = this.schema.tables[root];
+    return this.client.completeTableChain !== undefined && rootTable !== undefined && (rootTable.writeDisposition ?? "append") !== "skip";
+  }
+
   /**
-   * Calls `completeTableChain` once per root table, when none of its jobs is
-   * pending and at least one completed. Recorded in the package state, so a
-   * resumed package does not repeat it. Skipped once the package is aborting.
+   * Calls `completeTableChain` once per root table, when all of its jobs
+   * completed, with the jobs' tries and backoff. Recorded in the package
+   * state, so a resumed package does not repeat it. Skipped once the package
+   * is stopping. A terminal failure fails the chain (and aborts the package
+   * with raiseOnFailedJobs); out of tries the package stays pending.
    */
   private async completeChainIfReady(root: string, chain: ChainProgress): Promise<void> {
-    if (chain.pending > 0 || chain.completed === 0 || this.completedChains.has(root)) return;
-    if (this.stopping() || !this.client.completeTableChain) return;
-    const rootTable = this.schema.tables[root];
-    if (!rootTable || (rootTable.writeDisposition ?? "append") === "skip") return;
-    this.completedChains.add(root);
+    if (chain.pending > 0 || chain.completed === 0 || chain.failed) return;
+    if (this.completedChains.has(root) || this.followupsStarted.has(root)) return;
+    if (this.stopping() || !this.hasFollowup(root)) return;
+    this.followupsStarted.add(root);
+    const rootTable = this.schema.tables[root]!;
+    const disposition = rootTable.writeDisposition ?? "append";
     // Tables without jobs in this package are left out, except for replace: their
     // destination tables must be cleared too.
     const tables = this.schema
       .tableChain(root)
-      .filter((t) => chain.tables.has(t.name) || rootTable.writeDisposition === "replace")
-      .map((t) => (t.parent ? { ...t, writeDisposition: rootTable.writeDisposition } : t));
-    await this.client.completeTableChain(this.loadId, tables);
+      .filter((t) => chain.tables.has(t.name) || disposition === "replace")
+      .map((t) => (t.parent ? { ...t, writeDisposition: disposition } : t));
+    const kind = disposition === "merge" || disposition === "replace" ? disposition : "completion";
+    const step = `${kind} of table chain "${root}" (${tables.map((t) => t.name).join(", ")})`;
+    const startedAt = performance.now();
+    for (let tries = 1; ; tries++) {
+      try {
+        await this.client.completeTableChain!(this.loadId, tables);
+        break;
+      } catch (error) {
+        const message = describeError(error);
+        const failure: LoadFailure = { step, fileName: `${root}.${kind}.${tries - 1}.sql`, table: root, message, tries };
+        const record = (state: LoadJobResult["state"]): void => {
+          this.results.set(`${root}.${kind}`, {
+            fileName: failure.fileName,
+            table: root,
+            state,
+            failureMessage: message,
+            fileSize: 0,
+            elapsedMs: performance.now() - startedAt,
+            retries: tries - 1,
+          });
+        };
+        if (isTerminal(error)) {
+          chain.failed = true;
+          record("failed");
+          if (this.settings.raiseOnFailedJobs) this.abortCause ??= failure;
+          return;
+        }
+        if (this.outOfTries(tries) || this.stopping()) {
+          record("retry");
+          if (this.outOfTries(tries)) this.retryCause ??= failure;
+          return;
+        }
+        await sleep(this.backoff(tries - 1));
+        if (this.stopping()) {
+          record("retry");
+          return;
+        }
+      }
+    }
+    this.completedChains.add(root);
     const done = [...this.completedChains];
     this.stateWrites = this.stateWrites.then(() =>
       this.normalized.updateState(this.loadId, { [COMPLETED_CHAINS_KEY]: done }),
@@ -349,15 +489,54 @@ export class PackageLoad {
     await this.stateWrites;
   }
 
+  /**
+   * Removes the rows of this load from every chain that wrote some but did
+   * not complete (a failed or skipped job, a failed follow-up, or jobs that
+   * never ran because the package was aborted). Returns their root tables.
+   */
+  private async rollbackChains(): Promise<string[]> {
+    const removed: string[] = [];
+    if (!this.client.rollbackTableChain) return removed;
+    for (const [root, chain] of this.chains) {
+      if (chain.completed === 0 || this.completedChains.has(root)) continue;
+      const complete = chain.pending === 0 && !chain.failed && !this.hasFollowup(root);
+      if (complete || this.schema.tables[root] === undefined) continue;
+      const tables = this.schema.tableChain(root);
+      const step = `removal of the rows of load package ${this.loadId} from table chain "${root}" (${tables.map((t) => t.name).join(", ")})`;
+      await this.packageStep(step, () => this.client.rollbackTableChain!(this.loadId, tables));
+      removed.push(root);
+    }
+    return removed;
+  }
+
+  /** A step of the package itself, with the jobs' tries and backoff; {@link PackageStepStopped} when it cannot complete. */
+  private async packageStep<T>(step: string, work: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (isTerminal(error) || this.outOfTries(tries)) {
+          throw new PackageStepStopped({ step, fileName: "", table: "", message: describeError(error), tries });
+        }
+        await sleep(this.backoff(tries - 1));
+      }
+    }
+  }
+
   /** After an abort, jobs that never ran go to failed_jobs so the package holds no pending work. */
-  private async failRemainingJobs(cause: StopCause): Promise<void> {
+  private async failRemainingJobs(cause: LoadFailure): Promise<void> {
     const { loadId, normalized } = this;
-    const message = `Load package ${loadId} was aborted before this job ran: job "${cause.fileName}" failed.`;
-    for (const fileName of await normalized.listJobs(loadId, "new_jobs")) {
-      await normalized.startJob(loadId, fileName);
+    const message = `Load package ${loadId} was aborted before this job ran: ${cause.step} failed.`;
+    const leftover = [
+      ...(await normalized.listJobs(loadId, "started_jobs")).map((fileName) => ({ fileName, started: true })),
+      ...(await normalized.listJobs(loadId, "new_jobs")).map((fileName) => ({ fileName, started: false })),
+    ];
+    for (const { fileName, started } of leftover) {
+      if (!started) await normalized.startJob(loadId, fileName);
       const size = await fileSize(normalized.jobPath(loadId, "started_jobs", fileName));
       await normalized.failJob(loadId, fileName, message);
       const job = this.describeJob(fileName, false);
+      this.chainOf(job).failed = true;
       this.finishJob(job, {
         fileName,
         table: job.table,

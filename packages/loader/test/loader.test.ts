@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
-import { DestinationTerminalException } from "@dlt-ts/core";
-import { LoadClientJobFailed, LoadClientJobRetry, Loader, type LoaderOptions } from "@dlt-ts/loader";
+import { DestinationTerminalException, registerSecret } from "@dlt-ts/core";
+import { LoadClientJobFailed, LoadClientJobRetry, LoadPackageStepFailed, Loader, type LoaderOptions } from "@dlt-ts/loader";
 import type { LoadProgress } from "../src/load-result.js";
 import { FakeDestination, delay, type JobBehaviour } from "./support/fake-destination.js";
 import { rows, schemaWith, table, tempStorages, writePackage, type TempStorages } from "./support/load-packages.js";
@@ -120,7 +120,7 @@ describe("Loader", () => {
     expect(dest.attempts.get("customers.z")).toBe(3);
     expect(retry).toMatchObject({ loadId: "1", fileName: "customers.z.3.jsonl", table: "customers", tries: 3 });
     expect(retry.message).toBe(
-      'Load package 1 is not complete: job "customers.z.3.jsonl" (table "customers") failed 3 times in this run, ' +
+      'Load package 1 is not complete: load job "customers.z.3.jsonl" of table "customers" failed 3 times in this run, ' +
         "the last time with:\n  Error: server said 503\nThe package stays pending; run the pipeline again to resume it " +
         "where it stopped. Tries per run: load.raise_on_max_retries (env LOAD__RAISE_ON_MAX_RETRIES; 0 retries without limit).",
     );
@@ -165,7 +165,7 @@ describe("Loader", () => {
     const failed = error as LoadClientJobFailed;
     expect(failed).toMatchObject({ loadId: "1", fileName: "customers.z.0.jsonl", table: "customers" });
     expect(failed.message).toBe(
-      'Load package 1 was aborted: job "customers.z.0.jsonl" (table "customers") failed:\n' +
+      'Load package 1 was aborted: load job "customers.z.0.jsonl" of table "customers" failed:\n' +
         "  DestinationTerminalException: bad record\n" +
         "Set load.raise_on_failed_jobs = false (env LOAD__RAISE_ON_FAILED_JOBS=false) to complete packages that have failed jobs instead.",
     );
@@ -303,22 +303,238 @@ describe("Loader", () => {
       expect(dest.order).toEqual([]);
     });
 
-    it("leaves the package pending when completing a chain throws", async () => {
+    it("leaves the package pending when completing a chain keeps failing, naming the chain", async () => {
       await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
       const dest = new FakeDestination();
-      const client = dest.createClient.bind(dest);
-      dest.createClient = async (sch) => {
-        const c = await client(sch);
-        c.completeTableChain = async () => {
-          throw new Error("merge failed");
-        };
-        return c;
+      let calls = 0;
+      dest.chainBehaviour = async () => {
+        calls += 1;
+        throw new Error("merge failed");
       };
-      await expect(loader(dest).run()).rejects.toThrow("merge failed");
+      const error = await loader(dest, { raiseOnMaxRetries: 3 })
+        .run()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LoadClientJobRetry);
+      expect(calls).toBe(3);
+      expect((error as LoadClientJobRetry).message).toBe(
+        'Load package 1 is not complete: completion of table chain "orders" (orders) failed 3 times in this run, the last time with:\n' +
+          "  Error: merge failed\nThe package stays pending; run the pipeline again to resume it where it stopped. " +
+          "Tries per run: load.raise_on_max_retries (env LOAD__RAISE_ON_MAX_RETRIES; 0 retries without limit).",
+      );
+      expect(error).toMatchObject({ loadId: "1", table: "orders", fileName: "orders.completion.2.sql", step: 'completion of table chain "orders" (orders)' });
+      expect((error as LoadClientJobRetry).results[0]!.jobs).toContainEqual(
+        expect.objectContaining({ fileName: "orders.completion.2.sql", state: "retry", failureMessage: "Error: merge failed" }),
+      );
       expect(await s.normalized.listPackages()).toEqual(["1"]);
       expect(await s.normalized.listJobs("1", "completed_jobs")).toEqual(["orders.a.0.jsonl"]);
       expect(dest.closed).toBe(1);
+      expect(dest.rollbacks).toEqual([]);
+
+      // the next run completes the chain without loading the job again
+      dest.chainBehaviour = async () => undefined;
+      const [result] = await loader(dest).run();
+      expect(result!.status).toBe("loaded");
+      expect(dest.order).toEqual(["orders.a.0.jsonl"]);
     });
+
+    it("retries a chain's follow-up like a job: same tries, growing backoff", async () => {
+      await writePackage(s.normalized, "1", schema, { "customers.a.0.jsonl": rows(1) });
+      const dest = new FakeDestination();
+      const at: number[] = [];
+      dest.chainBehaviour = async () => {
+        at.push(at.length);
+        if (at.length < 3) throw new Error("connection terminated");
+      };
+      const [result] = await loader(dest, { retryBackoffMs: 1, maxRetryBackoffMs: 4 }).run();
+      expect(at).toHaveLength(3);
+      expect(result!.status).toBe("loaded");
+      expect(result!.jobs.map((j) => j.state)).toEqual(["completed"]);
+      expect(dest.completedLoads).toEqual(["1"]);
+    });
+
+    it("a terminal follow-up failure aborts the package and names the merge", async () => {
+      await writePackage(s.normalized, "1", schema, { "customers.a.0.jsonl": rows(1), "orders.b.0.jsonl": rows(1) });
+      const dest = new FakeDestination();
+      dest.chainBehaviour = async (chain) => {
+        if (chain[0]!.name === "customers") throw new DestinationTerminalException("duplicate key");
+      };
+      const error = (await loader(dest, { parallelismStrategy: "sequential" })
+        .run()
+        .catch((e: unknown) => e)) as LoadClientJobFailed;
+      expect(error).toBeInstanceOf(LoadClientJobFailed);
+      expect(error.message).toMatch(/^Load package 1 was aborted: merge of table chain "customers" \(customers\) failed:\n {2}DestinationTerminalException: duplicate key\n/);
+      expect(error.results[0]!.status).toBe("aborted");
+      expect(error.results[0]!.jobs).toContainEqual(expect.objectContaining({ fileName: "customers.merge.0.sql", state: "failed" }));
+      expect(dest.completedLoads).toEqual([]);
+      // the staged chain whose follow-up failed is handed to rollback; the job that never ran is failed
+      expect(dest.rollbacks).toEqual(["customers"]);
+      expect(await s.loaded.listJobs("1", "failed_jobs")).toEqual(["orders.b.0.jsonl"]);
+    });
+  });
+
+  describe("table chains stay whole", () => {
+    const deep = schemaWith("s", [
+      table("a", ["id"]),
+      table("a__b", ["id"], { parent: "a" }),
+      table("a__b__c", ["id"], { parent: "a__b" }),
+      table("z", ["id"]),
+    ]);
+
+    it("starts a nested table's jobs only once every job of its ancestors completed", async () => {
+      await writePackage(s.normalized, "1", deep, {
+        "a__b__c.1.0.jsonl": rows(1),
+        "a__b.2.0.jsonl": rows(1),
+        "a.3.0.jsonl": rows(1),
+        "a.4.0.jsonl": rows(1),
+        "z.5.0.jsonl": rows(1),
+      });
+      await s.normalized.startJob("1", "a__b__c.1.0.jsonl");
+      const done: string[] = [];
+      const dest = new FakeDestination(async (r) => {
+        await delay(r.table.name === "a" ? 10 : 1);
+        done.push(r.table.name);
+      });
+      await loader(dest).run();
+      const started = (t: string) => dest.order.findIndex((f) => f.startsWith(`${t}.`));
+      const finished = (t: string) => done.lastIndexOf(t);
+      // a resumed job of a nested table waits too
+      expect(dest.order.indexOf("a__b__c.1.0.jsonl")).toBeGreaterThan(started("a__b"));
+      expect(done.indexOf("a__b")).toBeGreaterThan(finished("a"));
+      expect(done.indexOf("a__b__c")).toBeGreaterThan(finished("a__b"));
+      // other chains do not wait
+      expect(started("z")).toBeLessThan(started("a__b"));
+    });
+
+    it("an aborted package hands every chain that wrote rows but did not complete to rollbackTableChain", async () => {
+      await writePackage(s.normalized, "1", deep, {
+        "a.1.0.jsonl": rows(1),
+        "a__b.2.0.jsonl": rows(1),
+        "a__b__c.3.0.jsonl": rows(1),
+        "z.4.0.jsonl": rows(1),
+      });
+      const dest = new FakeDestination(async (r) => {
+        if (r.table.name === "a__b__c") throw new DestinationTerminalException("value too long");
+      });
+      const error = (await loader(dest, { parallelismStrategy: "sequential" })
+        .run()
+        .catch((e: unknown) => e)) as LoadClientJobFailed;
+      expect(error).toBeInstanceOf(LoadClientJobFailed);
+      expect(dest.order).toEqual(["a.1.0.jsonl", "a__b.2.0.jsonl", "a__b__c.3.0.jsonl"]);
+      expect(dest.rollbacks).toEqual(["a"]);
+      expect(error.message).toContain('Table chains that did not complete keep no rows of this package: removed from "a".');
+      expect(await s.loaded.listJobs("1", "failed_jobs")).toEqual(["a__b__c.3.0.jsonl", "z.4.0.jsonl"]);
+    });
+
+    it("keeps chains that completed when another chain aborts the package", async () => {
+      await writePackage(s.normalized, "1", deep, { "a.1.0.jsonl": rows(1), "a__b.2.0.jsonl": rows(1), "z.3.0.jsonl": rows(1) });
+      const dest = new FakeDestination(async (r) => {
+        if (r.table.name === "z") throw new DestinationTerminalException("rejected");
+      });
+      await loader(dest, { parallelismStrategy: "sequential" })
+        .run()
+        .catch(() => undefined);
+      expect(dest.chains.map((c) => c.tables)).toEqual([["a", "a__b"]]);
+      expect(dest.rollbacks).toEqual([]);
+    });
+
+    it("with raiseOnFailedJobs false a chain with a failed job loads nothing more and its rows are removed; other chains load", async () => {
+      await writePackage(s.normalized, "1", deep, {
+        "a.1.0.jsonl": rows(1),
+        "a__b.2.0.jsonl": rows(1),
+        "a__b.3.0.jsonl": rows(1),
+        "a__b__c.4.0.jsonl": rows(1),
+        "z.5.0.jsonl": rows(1),
+      });
+      const dest = new FakeDestination(async (r) => {
+        if (r.fileName.startsWith("a__b.2.")) throw new DestinationTerminalException("rejected");
+      });
+      const [result] = await loader(dest, { raiseOnFailedJobs: false, parallelismStrategy: "sequential" }).run();
+      expect(result!.status).toBe("loaded");
+      expect(dest.order).toEqual(["a.1.0.jsonl", "a__b.2.0.jsonl", "z.5.0.jsonl"]);
+      const states = Object.fromEntries(result!.jobs.map((j) => [j.fileName, j.state]));
+      expect(states).toEqual({
+        "a.1.0.jsonl": "completed",
+        "a__b.2.0.jsonl": "failed",
+        "a__b.3.0.jsonl": "failed",
+        "a__b__c.4.0.jsonl": "failed",
+        "z.5.0.jsonl": "completed",
+      });
+      expect(result!.jobs.find((j) => j.fileName === "a__b.3.0.jsonl")!.failureMessage).toMatch(/^Not loaded: table chain "a" has a failed job/);
+      expect(dest.chains.map((c) => c.tables)).toEqual([["z"]]);
+      expect(dest.rollbacks).toEqual(["a"]);
+      expect(dest.completedLoads).toEqual(["1"]);
+    });
+
+    it("a package a killed run was aborting is aborted again by the next run, its chains rolled back", async () => {
+      await writePackage(s.normalized, "1", deep, { "a.1.0.jsonl": rows(1), "a__b.2.0.jsonl": rows(1), "z.3.0.jsonl": rows(1) });
+      await s.normalized.startJob("1", "a.1.0.jsonl");
+      await s.normalized.completeJob("1", "a.1.0.jsonl");
+      await s.normalized.startJob("1", "a__b.2.0.jsonl");
+      await s.normalized.failJob("1", "a__b.2.0.jsonl", "DestinationTerminalException: rejected");
+      const dest = new FakeDestination();
+      const error = (await loader(dest).run().catch((e: unknown) => e)) as LoadClientJobFailed;
+      expect(error).toBeInstanceOf(LoadClientJobFailed);
+      expect(error.failureMessage).toBe("DestinationTerminalException: rejected");
+      expect(dest.order).toEqual([]);
+      expect(dest.rollbacks).toEqual(["a"]);
+      expect((await s.loaded.readState("1")).status).toBe("aborted");
+    });
+  });
+
+  describe("package steps", () => {
+    it("retries the schema update like a job", async () => {
+      await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+      const dest = new FakeDestination();
+      const client = dest.createClient.bind(dest);
+      let tries = 0;
+      dest.createClient = async (sch) => ({
+        ...(await client(sch)),
+        initializeStorage: async () => {
+          if (++tries < 3) throw new Error("terminating connection due to administrator command");
+        },
+      });
+      const [result] = await loader(dest).run();
+      expect(tries).toBe(3);
+      expect(result!.status).toBe("loaded");
+    });
+
+    it("a terminal error in the schema update leaves the package pending with LoadPackageStepFailed", async () => {
+      await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+      const dest = new FakeDestination();
+      const client = dest.createClient.bind(dest);
+      let tries = 0;
+      dest.createClient = async (sch) => ({
+        ...(await client(sch)),
+        updateStoredSchema: async () => {
+          tries += 1;
+          throw new DestinationTerminalException('Cannot alter table "orders": tables can have at most 1600 columns');
+        },
+      });
+      const error = (await loader(dest).run().catch((e: unknown) => e)) as LoadPackageStepFailed;
+      expect(error).toBeInstanceOf(LoadPackageStepFailed);
+      expect(tries).toBe(1);
+      expect(error.message).toBe(
+        "Load package 1 is not complete: schema update failed 1 time in this run, the last time with:\n" +
+          '  DestinationTerminalException: Cannot alter table "orders": tables can have at most 1600 columns\n' +
+          "The package stays pending; run the pipeline again once the cause is fixed, or drop the pending package.",
+      );
+      expect(error.results[0]!.status).toBe("pending");
+      expect(await s.normalized.listJobs("1", "new_jobs")).toEqual(["orders.a.0.jsonl"]);
+    });
+  });
+
+  it("masks resolved secrets in failure messages and .exception files", async () => {
+    registerSecret("sk-live-9f8e7d");
+    await writePackage(s.normalized, "1", schema, { "orders.a.0.jsonl": rows(1) });
+    const dest = new FakeDestination(async () => {
+      throw new DestinationTerminalException(`rejected: ${JSON.stringify({ apiKey: "sk-live-9f8e7d", url: "https://x/?k=sk-live-9f8e7d" })}`);
+    });
+    const error = (await loader(dest).run().catch((e: unknown) => e)) as LoadClientJobFailed;
+    const texts = [error.message, error.stack ?? "", error.failureMessage, await s.loaded.readFailureMessage("1", "orders.a.0.jsonl")];
+    for (const text of texts) {
+      expect(text).not.toContain("sk-live-9f8e7d");
+      expect(text).toContain('{"apiKey":"***","url":"https://x/?k=***"}');
+    }
   });
 
   it("reports progress after every job", async () => {

@@ -78,9 +78,11 @@ export abstract class SqlClientBase implements SqlClient {
   /**
    * Maps a driver error to DatabaseUndefinedRelation, DatabaseTerminalException
    * or DatabaseTransientException, keeping the driver error as `cause`.
-   * Errors that already are DatabaseException pass through.
+   * Errors that already are DatabaseException pass through. `statement` is
+   * the SQL that failed, when known (e.g. to name the column at the error's
+   * position).
    */
-  abstract classifyError(error: unknown): DatabaseException;
+  abstract classifyError(error: unknown, statement?: string): DatabaseException;
 
   /** The driver's placeholder for parameter `index` (0-based). Default: `$1`, `$2`, ... */
   protected placeholder(index: number): string {
@@ -138,7 +140,7 @@ export abstract class SqlClientBase implements SqlClient {
 
   async execute<R extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<SqlQueryResult<R>> {
     const text = formatPercentParams(sql, params, (i) => this.placeholder(i));
-    return this.withConnection((connection) => connection.query(text, params)) as Promise<SqlQueryResult<R>>;
+    return this.withConnection((connection) => connection.query(text, params), text) as Promise<SqlQueryResult<R>>;
   }
 
   async query<R extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<R[]> {
@@ -223,13 +225,13 @@ export abstract class SqlClientBase implements SqlClient {
     await this.executeMany(tables.map((t) => `DROP TABLE IF EXISTS ${this.makeQualifiedTableName(t)}`));
   }
 
-  /** Runs `fn` on the transaction's connection, or on a leased one released afterwards. */
-  protected async withConnection<T>(fn: (connection: SqlConnection) => Promise<T>): Promise<T> {
+  /** Runs `fn` on the transaction's connection, or on a leased one released afterwards. `statement`: the SQL it runs, for error messages. */
+  protected async withConnection<T>(fn: (connection: SqlConnection) => Promise<T>, statement?: string): Promise<T> {
     if (this.txConnection) {
       try {
         return await fn(this.txConnection);
       } catch (error) {
-        throw this.classifyError(error);
+        throw this.classifyError(error, statement);
       }
     }
     const connection = await this.lease();
@@ -237,7 +239,7 @@ export abstract class SqlClientBase implements SqlClient {
     try {
       return await fn(connection);
     } catch (error) {
-      const classified = this.classifyError(error);
+      const classified = this.classifyError(error, statement);
       // A transient error usually means the connection itself is gone: do not hand it out again.
       if (classified instanceof DatabaseTransientException) broken = error;
       throw classified;

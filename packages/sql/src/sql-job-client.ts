@@ -31,7 +31,7 @@ import {
   standardMergeStatement,
   type FollowupSqlContext,
 } from "./sql-followup-sql.js";
-import { InsertValuesLoadJob, type SqlLoadJobHost } from "./sql-load-job.js";
+import { InsertValuesLoadJob, withErrorContext, type SqlLoadJobHost } from "./sql-load-job.js";
 
 /**
  * Marker table of the SQL job client: one row per job file loaded, per
@@ -372,6 +372,59 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
     });
   }
 
+  /**
+   * Removes what load `loadId` wrote to the destination tables of a chain
+   * that did not complete, in one transaction, nested tables first: root rows
+   * by `_dlt_load_id`, each nested table's rows by `_dlt_parent_id` pointing
+   * at those (the loader loads a nested table only after its parent table,
+   * so every nested row of the load has its parent row of the load). The
+   * job markers of the chain go too. A staged chain (merge, replace through
+   * staging) reached only the staging dataset, which its next load empties:
+   * nothing to do. Without a `_dlt_load_id` column on the root nothing can be
+   * told apart and nothing is removed.
+   */
+  async rollbackTableChain(loadId: string, chain: TableChain): Promise<void> {
+    const rootName = chain[0]?.name;
+    if (rootName === undefined || this.loadTarget(rootName) === "staging") return;
+    const tables = this.chainTables(rootName);
+    const root = tables[0];
+    const loadIdColumn = root && columnNamed(root, "_dlt_load_id");
+    if (!root || !loadIdColumn) return;
+    const existing = await this.readStorageColumns(this.sqlClient, tables.map((t) => t.name));
+    const byName = new Map(tables.map((t) => [t.name, t]));
+    /** SELECT-able condition on a table's rows of this load; undefined when they cannot be found. */
+    const conditions = new Map<string, string>([[root.name, `${this.col(loadIdColumn)} = %s`]]);
+    const conditionOf = (table: TableSchema): string | undefined => {
+      const known = conditions.get(table.name);
+      if (known !== undefined || !table.parent) return known;
+      const parent = byName.get(table.parent);
+      const parentKey = columnWithHint(table, "parentKey", "_dlt_parent_id");
+      const parentRowKey = parent && columnWithHint(parent, "rowKey", "_dlt_id");
+      const parentCondition = parent && conditionOf(parent);
+      if (!parentKey || !parentRowKey || parentCondition === undefined) return undefined;
+      const condition = `${this.col(parentKey)} IN (SELECT ${this.col(parentRowKey)} FROM ${this.qualified(parent.name)} WHERE ${parentCondition})`;
+      conditions.set(table.name, condition);
+      return condition;
+    };
+    const deletes: string[] = [];
+    for (const table of [...tables].reverse()) {
+      const condition = conditionOf(table);
+      if (condition === undefined || !existing.has(this.capabilities.casefoldIdentifier(table.name))) continue;
+      deletes.push(`DELETE FROM ${this.qualified(table.name)} WHERE ${condition}`);
+    }
+    const jobPrefixes = tables.map((t) => `job:${t.name}.`);
+    await this.sqlClient.transaction(async (tx) => {
+      // Each condition holds the load id once, at its innermost (root) level.
+      for (const statement of deletes) await tx.execute(statement, [loadId]);
+      const markers = this.qualified(LOADED_JOBS_TABLE_NAME);
+      const rows = await tx.query<{ job_id: string }>(`SELECT ${this.col("job_id")} AS job_id FROM ${markers} WHERE ${this.col("load_id")} = %s`, [loadId]);
+      for (const { job_id: jobId } of rows) {
+        if (!jobPrefixes.some((prefix) => jobId.startsWith(prefix))) continue;
+        await tx.execute(`DELETE FROM ${markers} WHERE ${this.col("load_id")} = %s AND ${this.col("job_id")} = %s`, [loadId, jobId]);
+      }
+    });
+  }
+
   /** Statements of the follow-up for a staged chain. */
   protected followupSql(ctx: FollowupSqlContext): string[] {
     const root = ctx.chain[0]!;
@@ -444,12 +497,19 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
     const complete = tables.filter((t) => this.completeColumns(t).length > 0);
     if (complete.length === 0) return;
     const storage = await this.readStorageColumns(client, complete.map((t) => t.name));
-    const statements: string[] = [];
-    for (const table of complete) {
+    const work = complete.map((table) => {
       const existing = storage.get(this.capabilities.casefoldIdentifier(table.name));
-      statements.push(...this.tableSql(client, table, existing, withIndexes));
+      return { table, existing, statements: this.tableSql(client, table, existing, withIndexes) };
+    });
+    for (const { table, existing, statements } of work) {
+      try {
+        for (const statement of statements) await client.execute(statement);
+      } catch (error) {
+        // The database's text rarely names the table ("tables can have at most 1600 columns").
+        const verb = existing ? "alter" : "create";
+        throw withErrorContext(error, `Cannot ${verb} table "${table.name}" in dataset "${client.datasetName}"`);
+      }
     }
-    for (const statement of statements) await client.execute(statement);
   }
 
   /** The DDL that brings `existing` (undefined: no table) up to `table`. */
@@ -609,6 +669,18 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
   private col(name: string): string {
     return this.sqlClient.escapeColumnName(name);
   }
+}
+
+/** The column of `table` named `name` (dlt's column names survive every naming convention but case folding). */
+function columnNamed(table: TableSchema, name: string): string | undefined {
+  const column = Object.values(table.columns).find((c) => c.dataType !== undefined && c.name.toLowerCase() === name);
+  return column?.name;
+}
+
+/** The column carrying `hint` (e.g. `rowKey`), else the one named `fallback`. */
+function columnWithHint(table: TableSchema, hint: "rowKey" | "parentKey", fallback: string): string | undefined {
+  const hinted = Object.values(table.columns).find((c) => c.dataType !== undefined && c[hint] === true);
+  return hinted?.name ?? columnNamed(table, fallback);
 }
 
 function numberOrNull(value: unknown): number | null {

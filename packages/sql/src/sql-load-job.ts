@@ -44,12 +44,21 @@ export abstract class SqlLoadJobBase implements LoadJob {
         await this.host.markJobLoaded(tx, loadId, this.jobId);
       });
     } catch (error) {
-      throw withJobContext(error, this.request);
+      throw withJobContext(await this.explainError(error), this.request);
     }
   }
 
   /** Writes the file into `qualifiedTableName` using `tx` (already in a transaction). */
   protected abstract load(tx: SqlClient, qualifiedTableName: string): Promise<void>;
+
+  /**
+   * Hook: a clearer error for a failed load, e.g. one naming the column a
+   * conversion error came from when the database did not. Runs after the
+   * job's transaction rolled back; must not throw. Default: the error as is.
+   */
+  protected async explainError(error: unknown): Promise<unknown> {
+    return error;
+  }
 }
 
 /**
@@ -88,10 +97,12 @@ export class InsertValuesLoadJob extends SqlLoadJobBase {
  * errors keep their class (so terminal stays terminal), code and cause.
  */
 export function withJobContext(error: unknown, request: LoadJobRequest): unknown {
+  return withErrorContext(error, `Job ${request.fileName} failed to load table "${request.table.name}"`);
+}
+
+/** A database error with `context` in front of its message, keeping its class (terminal stays terminal), code and cause; other errors as they are. */
+export function withErrorContext(error: unknown, context: string): unknown {
   if (!(error instanceof DatabaseException)) return error;
   const Kind = error.constructor as new (message: string, options?: { cause?: unknown; dbCode?: string }) => DatabaseException;
-  return new Kind(`Job ${request.fileName} failed to load table "${request.table.name}": ${error.message}`, {
-    cause: error,
-    dbCode: error.dbCode,
-  });
+  return new Kind(`${context}: ${error.message}`, { cause: error, dbCode: error.dbCode });
 }

@@ -16,6 +16,7 @@ export type { Constructor, FieldOptions, SpecOptions } from "./field-spec.js";
 
 // Secrets and credentials
 export { Secret } from "./secret.js";
+export { registerSecret, maskSecrets, maskSecretsInError } from "./secret-registry.js";
 export { CredentialsConfiguration } from "./credentials/credentials-configuration.js";
 export { ConnectionStringCredentials } from "./credentials/connection-string-credentials.js";
 

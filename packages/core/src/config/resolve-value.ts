@@ -2,6 +2,7 @@ import { coerceValue } from "./coerce.js";
 import type { LookupTrace, ValueSource } from "./error-messages.js";
 import type { FieldType } from "./field-spec.js";
 import { lookupValue } from "./lookup.js";
+import { registerSecret } from "./secret-registry.js";
 import { createConfigProviders, type ConfigProviders, type ProviderOptions } from "./providers/config-providers.js";
 
 /** Options of `resolveValue`. */
@@ -47,5 +48,6 @@ export async function resolveValue<T = unknown>(key: string, options: ResolveVal
   if (!result.found) return { found: false, value: undefined, traces: result.traces };
   const source = result.source as ValueSource;
   const value = coerceValue(result.value, options.type, { keyPath: [...sections, ...embedded, key], source, secret }) as T;
+  if (secret) registerSecret(value);
   return { found: true, value, source, traces: result.traces };
 }

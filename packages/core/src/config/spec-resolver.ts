@@ -3,6 +3,7 @@ import type { MissingField, MissingFieldsReport, ValueSource } from "./error-mes
 import { ConfigFieldMissingException, ConfigValueCannotBeCoercedException, InvalidNativeValueException, NativeValueError } from "./exceptions.js";
 import type { FieldType } from "./field-spec.js";
 import { lookupValue } from "./lookup.js";
+import { registerSecret } from "./secret-registry.js";
 import type { ConfigProviders } from "./providers/config-providers.js";
 import { getFieldSpecs, isSpecClass } from "./spec-metadata.js";
 
@@ -89,7 +90,7 @@ export function resolveEntry(entry: ResolvableEntry, current: unknown, explicitV
 
   if (explicitValue !== undefined) {
     const source = { provider: EXPLICIT, location: entry.name };
-    return { found: true, value: coerceValue(explicitValue, entry.type, { keyPath, source, secret: entry.secret }) };
+    return found(entry, coerceValue(explicitValue, entry.type, { keyPath, source, secret: entry.secret }));
   }
   const result = lookupValue(scope.providers, {
     key: entry.key,
@@ -100,7 +101,7 @@ export function resolveEntry(entry: ResolvableEntry, current: unknown, explicitV
   });
   if (result.found) {
     const source = result.source as ValueSource;
-    return { found: true, value: coerceValue(result.value, entry.type, { keyPath, source, secret: entry.secret }) };
+    return found(entry, coerceValue(result.value, entry.type, { keyPath, source, secret: entry.secret }));
   }
   if (current === undefined && !entry.optional) {
     scope.missing.push({
@@ -113,6 +114,12 @@ export function resolveEntry(entry: ResolvableEntry, current: unknown, explicitV
     });
   }
   return { found: false, value: current };
+}
+
+/** A value found for `entry`; a secret is registered so everything dlt-ts records about failures masks it. */
+function found(entry: ResolvableEntry, value: unknown): EntryResult {
+  if (entry.secret) registerSecret(value);
+  return { found: true, value };
 }
 
 /**

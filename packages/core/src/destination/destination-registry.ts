@@ -52,7 +52,7 @@ export interface ResolveDestinationOptions {
 }
 
 /** Names dlt-ts itself publishes as `@dlt-ts/destination-<name>`: the install hint names those packages. */
-const FIRST_PARTY_DESTINATIONS = ["postgres", "duckdb", "mssql", "sink"];
+const FIRST_PARTY_DESTINATIONS = ["postgres", "duckdb", "mssql", "sink", "filesystem"];
 /** `@dlt-ts/destination-*` packages that are not destinations. */
 const NOT_DESTINATIONS = new Set(["@dlt-ts/destination-tests"]);
 const SCOPED_PREFIX = "@dlt-ts/destination-";

@@ -97,6 +97,18 @@ export interface JobClient {
    * through staging run here. Optional.
    */
   completeTableChain?(loadId: string, chain: TableChain): Promise<void>;
+  /**
+   * Removes every row the load `loadId` wrote to the destination tables of
+   * `chain` (the root followed by all its nested tables), so a table chain
+   * whose jobs or follow-up did not all complete keeps nothing of the load.
+   * The loader calls it for such chains of an aborted package (and for a
+   * chain with a failed job when `raise_on_failed_jobs` is off); it loads a
+   * nested table's jobs only once its parent table's jobs completed, so the
+   * rows of a load can be found from the root's `_dlt_load_id` down the
+   * `_dlt_parent_id` links. Must be idempotent. Optional: without it rows
+   * that committed stay.
+   */
+  rollbackTableChain?(loadId: string, chain: TableChain): Promise<void>;
   /** Every job of the package is done: record the load (e.g. `_dlt_loads`). */
   completeLoad(loadId: string): Promise<void>;
   /** The newest pipeline state stored at the destination, for restore on a fresh machine. */

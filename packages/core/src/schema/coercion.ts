@@ -1,7 +1,7 @@
 import { bigintAsDigits } from "../common/json-bigint.js";
 import type { DataType } from "./data-types.js";
 import { fitsInt64, isInt64Number } from "./type-inference.js";
-import { isIsoDate, isIsoTime, parseIsoTimestamp } from "./iso-timestamp.js";
+import { epochSecondsToUtcText, isIsoDate, isIsoTime, toUtcTimestampText } from "./iso-timestamp.js";
 
 /** Returned when a value cannot take the column's type: it goes to a variant column. */
 export const NOT_COERCIBLE: unique symbol = Symbol("dlt-ts:not-coercible");
@@ -13,8 +13,10 @@ const HEX = /^0x[0-9a-fA-F]+$/;
 /**
  * Converts `value` (of inferred type `from`) to the column type `to`, the way
  * dlt coerces: anything becomes text; numbers convert among themselves when
- * no precision is lost; numeric and ISO strings parse into numbers and
- * dates. Returns NOT_COERCIBLE otherwise.
+ * no precision is lost; numeric strings parse into numbers; ISO strings and
+ * epoch seconds become canonical UTC timestamp text (`…Z`, microseconds
+ * kept: never a Date, which holds milliseconds only). Returns NOT_COERCIBLE
+ * otherwise.
  */
 export function coerceValue(to: DataType, from: DataType, value: unknown): unknown {
   if (to === from) return value;
@@ -40,11 +42,13 @@ export function coerceValue(to: DataType, from: DataType, value: unknown): unkno
       if ((typeof value === "number" || typeof value === "bigint") && (value == 0 || value == 1)) return value == 1;
       return NOT_COERCIBLE;
     case "timestamp":
-      if (typeof value === "string") return parseIsoTimestamp(value) ?? NOT_COERCIBLE;
-      if (typeof value === "number" && Number.isFinite(value)) return new Date(value * 1000);
+      if (typeof value === "string") return toUtcTimestampText(value) ?? NOT_COERCIBLE;
+      if (typeof value === "number") return epochSecondsToUtcText(value) ?? NOT_COERCIBLE;
       return NOT_COERCIBLE;
     case "date":
       if (typeof value === "string" && isIsoDate(value)) return value;
+      // A timestamp is canonical text here (UTC, or naive): its date is the first 10 characters.
+      if (typeof value === "string" && from === "timestamp") return value.slice(0, 10);
       if (value instanceof Date) return value.toISOString().slice(0, 10);
       return NOT_COERCIBLE;
     case "time":

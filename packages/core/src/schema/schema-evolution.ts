@@ -6,7 +6,7 @@ import type { ColumnSchema, TableSchema } from "./schema-types.js";
 import type { Schema } from "./schema.js";
 import { coerceValue, NOT_COERCIBLE } from "./coercion.js";
 import { inferDataType, isInt64Number } from "./type-inference.js";
-import { isCanonicalUtcTimestamp, parseIsoTimestamp } from "./iso-timestamp.js";
+import { isCanonicalNaiveTimestamp, isCanonicalUtcTimestamp, toUtcTimestampText } from "./iso-timestamp.js";
 
 export type Row = Record<string, unknown>;
 
@@ -83,7 +83,7 @@ export class SchemaEvolver {
       // Nulls create no column; writers emit NULL for absent values.
       if (value === null || value === undefined) continue;
       const column = columns[name];
-      if (column !== undefined && fitsAsIs(column.dataType, value)) continue;
+      if (column !== undefined && fitsAsIs(column, value)) continue;
       if (!this.place(table, name, column, value)) continue;
       if (placed.name === name) {
         row[name] = placed.value;
@@ -112,7 +112,7 @@ export class SchemaEvolver {
       const slot = ids[i]!;
       let column = bySlot[slot];
       if (column === undefined) column = bySlot[slot] = table.columns[slots.names[slot]!];
-      if (column !== undefined && fitsAsIs(column.dataType, value)) continue;
+      if (column !== undefined && fitsAsIs(column, value)) continue;
       const name = slots.names[slot]!;
       if (!this.place(table, name, column, value)) continue;
       // place() may have created or replaced column objects.
@@ -130,25 +130,31 @@ export class SchemaEvolver {
    * The slow path of a value that does not fit its column as is: detects
    * timestamps, creates the column, coerces, or sends the value to a variant
    * column. Sets {@link placed} and returns true, or returns false when the
-   * value gives no type (it stays as it is and creates no column).
+   * value gives no type (it stays as it is and creates no column). A value
+   * landing in a timestamp column hinted `timezone: false` is made naive, as
+   * dlt does: UTC wall-clock time without a zone.
    */
   private place(table: TableSchema, name: string, column: ColumnSchema | undefined, value: unknown): boolean {
-    // A detected ISO string is stored as a Date, or as itself when already canonical UTC.
-    const timestamp = this.detectTimestamps && typeof value === "string" ? parseIsoTimestamp(value) : undefined;
-    const valueType = timestamp ? "timestamp" : inferDataType(value, NO_DETECTIONS);
+    if (!this.placeTyped(table, name, column, value)) return false;
+    const target = table.columns[this.placed.name];
+    if (target?.dataType === "timestamp" && target.timezone === false) this.placed.value = naiveTimestamp(this.placed.value);
+    return true;
+  }
+
+  private placeTyped(table: TableSchema, name: string, column: ColumnSchema | undefined, value: unknown): boolean {
+    // A detected ISO string is stored as canonical UTC text (`…Z`, fraction digits as written): never a Date, which has milliseconds only.
+    const timestamp = this.detectTimestamps && typeof value === "string" ? toUtcTimestampText(value) : undefined;
+    const valueType = timestamp !== undefined ? "timestamp" : inferDataType(value, NO_DETECTIONS);
     if (valueType === undefined) return false;
     const typed = timestamp ?? value;
-    // What a column of the value's own type stores: canonical UTC strings stay strings (see fitsAsIs).
-    const stored = timestamp !== undefined && isCanonicalUtcTimestamp(value as string) ? value : typed;
     this.placed.name = name;
-    this.placed.value = stored;
+    this.placed.value = typed;
     if (column?.dataType === valueType) return true;
     if (column?.dataType === undefined) {
       const defaults = this.columnDefaults[name];
       this.addColumn(table, { ...defaults, ...column, name, dataType: valueType, nullable: column?.nullable ?? defaults?.nullable ?? true });
       return true;
     }
-    // Conversions to other types start from the Date.
     const coerced = coerceValue(column.dataType, valueType, typed);
     if (coerced !== NOT_COERCIBLE) {
       this.placed.value = coerced;
@@ -157,7 +163,6 @@ export class SchemaEvolver {
     if (this.canPromoteToDouble(table, name, column.dataType, valueType)) {
       column.dataType = "double";
       this.recordColumn(table, column);
-      this.placed.value = typed;
       return true;
     }
     const variant = this.naming.shortenFragments(name, `v_${valueType}`);
@@ -223,12 +228,16 @@ export class SchemaEvolver {
  * The common case, checked before any inference: a value that already has
  * its column's type. Any string fits a text column (an ISO string in a text
  * column stays text), so detection never runs for known text columns; a
- * canonical UTC string fits a timestamp column as it is.
+ * canonical timestamp string fits a timestamp column as it is (`…Z` UTC, or
+ * naive in a column hinted `timezone: false`).
  */
-function fitsAsIs(dataType: DataType | undefined, value: unknown): boolean {
+function fitsAsIs(column: ColumnSchema, value: unknown): boolean {
+  const dataType = column.dataType;
   switch (typeof value) {
     case "string":
-      return dataType === "text" || (dataType === "timestamp" && isCanonicalUtcTimestamp(value));
+      if (dataType === "text") return true;
+      if (dataType !== "timestamp") return false;
+      return column.timezone === false ? isCanonicalNaiveTimestamp(value) : isCanonicalUtcTimestamp(value);
     case "number":
       return dataType === "double" || (dataType === "bigint" && isInt64Number(value));
     case "boolean":
@@ -236,6 +245,13 @@ function fitsAsIs(dataType: DataType | undefined, value: unknown): boolean {
     default:
       return false;
   }
+}
+
+/** A timestamp value (canonical UTC text or a Date) as naive UTC wall-clock text: `YYYY-MM-DDTHH:MM:SS[.f…]`. */
+function naiveTimestamp(value: unknown): unknown {
+  if (typeof value === "string" && isCanonicalUtcTimestamp(value)) return value.slice(0, -1);
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, -1);
+  return value;
 }
 
 const NO_DETECTIONS: readonly string[] = [];

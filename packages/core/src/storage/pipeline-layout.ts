@@ -12,6 +12,7 @@ import { SchemaStore } from "./schema-store.js";
  *   state.json            pipeline state
  *   trace.json            trace of the last run
  *   schemas/<name>.schema.json
+ *   state_before_packages/<load id>.json   state to restore if that package is aborted
  *   normalize/extracted/<load id>/   extracted packages, waiting for normalize
  *   load/normalized/<load id>/       load packages, waiting for load
  *   load/loaded/<load id>/           loaded packages, kept for inspection
@@ -34,6 +35,11 @@ export class PipelineLayout {
 
   get traceFile(): string {
     return path.join(this.workingDir, "trace.json");
+  }
+
+  /** The state before each pending package's extract: restored when that package is aborted. */
+  get stateBeforePackagesDir(): string {
+    return path.join(this.workingDir, "state_before_packages");
   }
 
   get schemasDir(): string {

@@ -100,17 +100,43 @@ describe("SchemaEvolver with ISO timestamps", () => {
     expect(table.columns.n__v_timestamp).toMatchObject({ dataType: "timestamp", variant: true });
   });
 
-  it("stores canonical UTC strings as sent and other ISO forms as Dates", () => {
+  it("stores canonical UTC strings as sent and other ISO forms as canonical UTC text, microseconds kept", () => {
     const e = new SchemaEvolver(new Schema("s"), new SnakeCaseNamingConvention());
     const table = e.ensureTable("items");
     expect(e.coerceRow(table, { at: "2022-01-27T08:07:08.123456Z" })).toEqual({ at: "2022-01-27T08:07:08.123456Z" });
     expect(table.columns.at!.dataType).toBe("timestamp");
-    expect(e.coerceRow(table, { at: "2022-01-27T10:07:08+02:00" })).toEqual({ at: new Date("2022-01-27T08:07:08Z") });
-    expect(e.coerceRow(table, { at: "2022-01-27 08:07:08" })).toEqual({ at: new Date("2022-01-27T08:07:08Z") });
+    expect(e.coerceRow(table, { at: "2022-01-27T10:07:08+02:00" })).toEqual({ at: "2022-01-27T08:07:08Z" });
+    expect(e.coerceRow(table, { at: "2022-01-27T10:07:08.176451+02:00" })).toEqual({ at: "2022-01-27T08:07:08.176451Z" });
+    expect(e.coerceRow(table, { at: "2022-01-27T08:07:08.176451+00:00" })).toEqual({ at: "2022-01-27T08:07:08.176451Z" });
+    expect(e.coerceRow(table, { at: "2022-01-27 08:07:08" })).toEqual({ at: "2022-01-27T08:07:08Z" });
+    expect(e.coerceRow(table, { at: "2022-01-27 08:07:08.176451" })).toEqual({ at: "2022-01-27T08:07:08.176451Z" });
+    // A JS Date stays a Date (it has milliseconds only).
+    const date = new Date("2022-01-27T08:07:08.176Z");
+    expect(e.coerceRow(table, { at: date })).toEqual({ at: date });
     // Not a calendar date: never kept as a timestamp.
     const bad = e.coerceRow(table, { at: "2022-02-30T08:07:08Z" });
     expect(bad.at).toBeUndefined();
     expect(bad.at__v_text).toBe("2022-02-30T08:07:08Z");
+  });
+
+  it("keeps naive values naive in a column hinted timezone: false, and makes zoned ones naive UTC", () => {
+    const e = new SchemaEvolver(new Schema("s"), new SnakeCaseNamingConvention());
+    const table = e.ensureTable("items");
+    e.applyColumnHints(table, { at: { dataType: "timestamp", timezone: false } });
+    expect(e.coerceRow(table, { at: "2022-01-27T08:07:08.176451" })).toEqual({ at: "2022-01-27T08:07:08.176451" });
+    expect(e.coerceRow(table, { at: "2022-01-27 08:07:08.176451" })).toEqual({ at: "2022-01-27T08:07:08.176451" });
+    expect(e.coerceRow(table, { at: "2022-01-27T10:07:08.176451+02:00" })).toEqual({ at: "2022-01-27T08:07:08.176451" });
+    expect(e.coerceRow(table, { at: "2022-01-27T08:07:08Z" })).toEqual({ at: "2022-01-27T08:07:08" });
+    expect(e.coerceRow(table, { at: new Date("2022-01-27T08:07:08.176Z") })).toEqual({ at: "2022-01-27T08:07:08.176" });
+    expect(e.coerceRow(table, { at: 1643270828.5 })).toEqual({ at: "2022-01-27T08:07:08.5" });
+  });
+
+  it("makes naive values of a column whose only hint is timezone: false", () => {
+    const e = new SchemaEvolver(new Schema("s"), new SnakeCaseNamingConvention());
+    const table = e.ensureTable("items");
+    e.applyColumnHints(table, { at: { timezone: false } });
+    expect(e.coerceRow(table, { at: "2022-01-27T10:07:08+02:00" })).toEqual({ at: "2022-01-27T08:07:08" });
+    expect(table.columns.at).toMatchObject({ dataType: "timestamp", timezone: false });
   });
 
   it("converts a canonical timestamp string for a date column from the instant", () => {
@@ -151,7 +177,7 @@ describe("SchemaEvolver.coerceSlottedRow", () => {
     const [id, n, at] = [columns.slotOf("id"), columns.slotOf("n"), columns.slotOf("at")];
     const first = { slots: [id, n, at], values: [1, 5, "2022-01-27T10:07:08+02:00"] };
     e.coerceSlottedRow(table, columns, first);
-    expect(first.values).toEqual([1, 5, new Date("2022-01-27T08:07:08Z")]);
+    expect(first.values).toEqual([1, 5, "2022-01-27T08:07:08Z"]);
     expect(table.columns.n!.dataType).toBe("bigint");
 
     const second = { slots: [n, id], values: ["five", "2"] };

@@ -181,8 +181,5 @@ export async function dropResources(inspector: PipelineInspector, output: CliOut
     );
   }
   const stored = p.schema(plan.schemaName);
-  output.out(
-    `Stored schema ${plan.schemaName} version ${stored?.version ?? plan.schema.version} and state version ${p.state.stateVersion} ` +
-      `in destination ${choice.name}: the next run loads the dropped resources from scratch`,
-  );
+  output.out(`Stored schema ${plan.schemaName} version ${stored?.version ?? plan.schema.version} and state version ${p.state.stateVersion} in destination ${choice.name}`);
 }

@@ -1,4 +1,11 @@
 import type { DataItem } from "@dlt-ts/core";
+import type { BoundIncremental } from "./incremental/bound-incremental.js";
+
+/** What a resource's function is called with. */
+export interface ResourceArguments {
+  /** The resource's incremental, bound to this run's state (when the resource declares one). */
+  incremental?: BoundIncremental<any>;
+}
 
 /** Anything a resource can be made of. */
 export type DataSource =
@@ -6,7 +13,7 @@ export type DataSource =
   | Record<string, unknown>
   | Iterable<unknown>
   | AsyncIterable<unknown>
-  | (() => unknown);
+  | ((args: ResourceArguments) => unknown);
 
 
 /**
@@ -15,9 +22,9 @@ export type DataSource =
  * these. Items that are not objects are wrapped as `{ value: x }`, and null or
  * undefined items are skipped, as dlt does.
  */
-export async function* iterateItems(data: unknown): AsyncGenerator<DataItem> {
+export async function* iterateItems(data: unknown, args?: ResourceArguments): AsyncGenerator<DataItem> {
   let source = data;
-  if (typeof source === "function") source = (source as () => unknown)();
+  if (typeof source === "function") source = (source as (args: ResourceArguments) => unknown)(args ?? {});
   if (isPromise(source)) source = await source;
   if (source === null || source === undefined) return;
   if (typeof source === "string" || !isIterable(source)) {

@@ -8,6 +8,7 @@ import {
   type TableHints,
 } from "@dlt-ts/core";
 import { iterateItems } from "./data-items.js";
+import { BoundIncremental, type IncrementalState } from "./incremental/bound-incremental.js";
 import type { DltResource } from "./resource.js";
 
 export interface ExtractInfo {
@@ -34,11 +35,14 @@ export class ResourceExtractException extends DltException {
   }
 }
 
-/** Extra rows to add to the package, e.g. the pipeline state row. */
+/** Extra rows to add to the package, e.g. the pipeline state row: asked for after every resource was drained. */
 export interface ExtraTableRows {
   hints: TableHints;
-  rows: DataItem[];
+  rows: () => DataItem[];
 }
+
+/** The state slot of a resource's incremental cursor (created when missing). */
+export type IncrementalStateSlot = (resourceName: string, cursorPath: string, initialValue: unknown) => IncrementalState;
 
 /**
  * Extract stage: drains every resource into a target (job files, or the
@@ -49,6 +53,7 @@ export class Extractor {
   constructor(
     private readonly naming: NamingConvention,
     private readonly onItems?: (count: number) => void,
+    private readonly incrementalState?: IncrementalStateSlot,
   ) {}
 
   async extract(
@@ -68,9 +73,10 @@ export class Extractor {
         const table = this.tableOf(resource);
         itemCounts[table] = (itemCounts[table] ?? 0) + (await this.extractResource(target, table, resource));
       }
-      for (const { hints, rows } of extra) {
+      for (const { hints, rows: rowsOf } of extra) {
+        const rows = rowsOf();
         for (const row of rows) await target.write(hints.table, row);
-        itemCounts[hints.table] = rows.length;
+        if (rows.length > 0) itemCounts[hints.table] = rows.length;
       }
       await target.commit();
     } catch (error) {
@@ -105,8 +111,15 @@ export class Extractor {
 
   private async extractResource(target: ExtractTarget, table: string, resource: DltResource): Promise<number> {
     let count = 0;
+    const incremental = this.bindIncremental(resource, table);
     try {
-      for await (const item of iterateItems(resource.data)) {
+      for await (const item of iterateItems(resource.data, incremental ? { incremental } : undefined)) {
+        if (incremental) {
+          const verdict = incremental.filter(item);
+          // Ordered rows past the range: leaving the loop closes the resource's generator.
+          if (verdict.stop) break;
+          if (!verdict.keep) continue;
+        }
         const writing = target.write(table, item);
         if (writing) await writing;
         if (++count % 1000 === 0) this.onItems?.(1000);
@@ -115,7 +128,17 @@ export class Extractor {
       if (error instanceof DltException) throw error;
       throw new ResourceExtractException(resource.name ?? table, error);
     }
+    incremental?.commit();
     this.onItems?.(count % 1000);
     return count;
+  }
+
+  /** The resource's incremental bound to its state slot (none with an endValue: a backfill keeps no state). */
+  private bindIncremental(resource: DltResource, table: string): BoundIncremental | undefined {
+    const declaration = resource.options.incremental;
+    if (!declaration) return undefined;
+    const name = resource.name ?? table;
+    const slot = declaration.endValue === undefined ? this.incrementalState?.(name, declaration.cursorPath, declaration.initialValue) : undefined;
+    return new BoundIncremental(declaration, name, resource.options.primaryKey, slot);
   }
 }

@@ -1,14 +1,21 @@
 import { checkOptionNames, TABLE_HINT_OPTION_NAMES, type TableHintOptions } from "@dlt-ts/core";
 import type { DataSource } from "./data-items.js";
+import type { Incremental } from "./incremental/incremental.js";
 
 export interface ResourceOptions extends TableHintOptions {
   /** Resource name; also the table name unless `tableName` is given. Default: the function's name. */
   name?: string;
   tableName?: string;
+  /**
+   * Incremental loading: only rows past the cursor's last value pass, and
+   * the cursor is kept in the pipeline state. A function resource receives
+   * the bound incremental as `{ incremental }`. Default: none.
+   */
+  incremental?: Incremental<any>;
 }
 
 /** Every option name of {@link ResourceOptions}. */
-export const RESOURCE_OPTION_NAMES: readonly string[] = [...TABLE_HINT_OPTION_NAMES, "name", "tableName"];
+export const RESOURCE_OPTION_NAMES: readonly string[] = [...TABLE_HINT_OPTION_NAMES, "name", "tableName", "incremental"];
 
 /**
  * A named stream of items with table hints.

@@ -1,4 +1,4 @@
-import { DltException } from "@dlt-ts/core";
+import { DltException, maskSecrets, maskSecretsInError } from "@dlt-ts/core";
 import type { LoadPackageResult } from "@dlt-ts/loader";
 import type { LoadInfo } from "../run-info/load-info.js";
 
@@ -18,7 +18,8 @@ export interface StepFailureContext {
 /**
  * A step of run(), extract(), normalize() or load() failed. `cause` is the
  * error that stopped it; `loadInfo` (load only) tells which packages and jobs
- * got where.
+ * got where. Secrets the run resolved are masked in the message and in the
+ * cause chain (user code may have put one into its own error).
  */
 export class PipelineStepFailed extends DltException {
   readonly pipelineName: string;
@@ -37,7 +38,7 @@ export class PipelineStepFailed extends DltException {
     context: StepFailureContext,
   ) {
     const partially = isPartiallyLoaded(context.loadInfo?.loadPackages.find((p) => p.loadId === context.loadId));
-    super(stepFailedMessage(step, cause, context, partially), { cause });
+    super(maskSecrets(stepFailedMessage(step, cause, context, partially)), { cause: maskSecretsInError(cause) });
     this.pipelineName = context.pipelineName;
     this.loadId = context.loadId;
     this.hasPendingData = context.hasPendingData;

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
 import { readFileSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import * as path from "node:path";
 import { decodeTypedJson, encodeTypedJson, writeFileAtomic } from "@dlt-ts/core";
+import type { IncrementalState } from "../extract/incremental/bound-incremental.js";
 
 export const STATE_ENGINE_VERSION = 1;
 
@@ -97,4 +100,66 @@ export function stateRow(state: PipelineState): Record<string, unknown> {
     created_at: new Date(),
     version_hash: state.versionHash,
   };
+}
+
+/**
+ * The state slot of an incremental cursor, as dlt keeps it:
+ * `sources.<source>.resources.<resource>.incremental.<cursorPath>`, created
+ * with the initial value when missing.
+ */
+export function incrementalStateSlot(
+  state: PipelineState,
+  sourceName: string,
+  resourceName: string,
+  cursorPath: string,
+  initialValue: unknown,
+): IncrementalState {
+  const source = child(state.sources, sourceName);
+  const resource = child(child(source, "resources"), resourceName);
+  const cursors = child(resource, "incremental");
+  return (cursors[cursorPath] ??= { initialValue, lastValue: initialValue, uniqueHashes: [] }) as IncrementalState;
+}
+
+function child(parent: Record<string, unknown>, key: string): Record<string, unknown> {
+  const existing = parent[key];
+  if (existing !== null && typeof existing === "object") return existing as Record<string, unknown>;
+  const created: Record<string, unknown> = {};
+  parent[key] = created;
+  return created;
+}
+
+/** What is kept per pending package: the state before its extract, and the version its extract produced. */
+interface StateBeforePackage {
+  before: PipelineState;
+  afterVersionHash: string;
+}
+
+/** Remembers the state before the extract of package `loadId` (it changed the state). */
+export async function saveStateBeforePackage(dir: string, loadId: string, before: PipelineState, after: PipelineState): Promise<void> {
+  const record: StateBeforePackage = { before, afterVersionHash: after.versionHash };
+  await writeFileAtomic(path.join(dir, `${loadId}.json`), encodeTypedJson(record));
+}
+
+/**
+ * Package `loadId` is done: forgets what was kept for it, and when it was
+ * aborted returns the state to go back to — if no later extract changed the
+ * state since (then going back would drop that one's change too).
+ */
+export async function settleStateBeforePackage(
+  dir: string,
+  loadId: string,
+  aborted: boolean,
+  current: PipelineState,
+): Promise<PipelineState | undefined> {
+  const file = path.join(dir, `${loadId}.json`);
+  let record: StateBeforePackage;
+  try {
+    record = decodeTypedJson(await readFile(file, "utf8")) as StateBeforePackage;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  await rm(file, { force: true });
+  if (!aborted || current.versionHash !== record.afterVersionHash) return undefined;
+  return { ...record.before, _local: current._local };
 }

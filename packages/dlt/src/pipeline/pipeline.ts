@@ -38,6 +38,9 @@ import {
   decompressState,
   newState,
   readStateFile,
+  incrementalStateSlot,
+  saveStateBeforePackage,
+  settleStateBeforePackage,
   stateRow,
   writeStateFile,
   type PipelineState,
@@ -281,7 +284,9 @@ export class Pipeline {
       const naming = this.naming(run, schemaName);
       const extra = this.stateChangeRows(naming);
       progress.start("extract");
-      const extractor = new Extractor(naming, (n) => progress.add(n));
+      const extractor = new Extractor(naming, (n) => progress.add(n), (resourceName, cursorPath, initialValue) =>
+        incrementalStateSlot(this.stateValue, schemaName, resourceName, cursorPath, initialValue),
+      );
       info = await extractor.extract(await target(schemaName), loadId, schemaName, resources, extra);
     } catch (error) {
       this.stateValue = stateBefore;
@@ -292,6 +297,9 @@ export class Pipeline {
       this.schemaCache.delete(schemaName);
     }
     await writeStateFile(this.stateFile, this.stateValue);
+    if (this.stateValue.versionHash !== stateBefore.versionHash) {
+      await saveStateBeforePackage(this.layout.stateBeforePackagesDir, loadId, stateBefore, this.stateValue);
+    }
     return info;
   }
 
@@ -353,11 +361,13 @@ export class Pipeline {
     } catch (error) {
       progress.finish();
       if (error instanceof LoadPackageException) {
+        await this.settleStateOfPackages(error.results);
         throw this.stepFailed("load", error, error.loadId, this.loadInfo(run, error.results, startedAt));
       }
       throw this.stepFailed("load", error);
     }
     progress.finish();
+    await this.settleStateOfPackages(packages);
     const info = this.loadInfo(run, packages, startedAt);
     if (packages.length > 0 && this.stateValue._local.firstRun) {
       this.stateValue._local.firstRun = false;
@@ -441,6 +451,22 @@ export class Pipeline {
     };
   }
 
+  /**
+   * The state a package carries is kept only if the package loads: an
+   * aborted package takes its state change (incremental cursors) back, so
+   * the next run extracts its rows again.
+   */
+  private async settleStateOfPackages(packages: LoadPackageResult[]): Promise<void> {
+    for (const pkg of packages) {
+      if (pkg.status === "pending") continue;
+      const restored = await settleStateBeforePackage(this.layout.stateBeforePackagesDir, pkg.loadId, pkg.status === "aborted", this.stateValue);
+      if (restored) {
+        this.stateValue = restored;
+        await writeStateFile(this.stateFile, this.stateValue);
+      }
+    }
+  }
+
   /** Naming of a schema: the stored schema's, else the destination's preference. */
   private naming(run: RunContext, schemaName: string): NamingConvention {
     const capabilities = run.capabilities;
@@ -456,11 +482,14 @@ export class Pipeline {
 
   /** When the state changed, the `_dlt_pipeline_state` row that carries it to the destination. */
   private stateChangeRows(naming: NamingConvention): ExtraTableRows[] {
-    this.stateValue.destinationType = this.destinationInstance?.destinationType;
-    this.stateValue.destinationName = this.destinationInstance?.destinationName;
-    if (!bumpStateVersion(this.stateValue)) return [];
     const hints = normalizeTableHints(PIPELINE_STATE_TABLE_NAME, PIPELINE_STATE_TABLE_NAME, {}, naming);
-    return [{ hints, rows: [stateRow(this.stateValue)] }];
+    // Asked for after the resources ran: their incremental cursors are part of the state.
+    const rows = () => {
+      this.stateValue.destinationType = this.destinationInstance?.destinationType;
+      this.stateValue.destinationName = this.destinationInstance?.destinationName;
+      return bumpStateVersion(this.stateValue) ? [stateRow(this.stateValue)] : [];
+    };
+    return [{ hints, rows }];
   }
 
   /**

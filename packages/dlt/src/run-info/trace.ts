@@ -1,4 +1,4 @@
-import { writeJsonAtomic } from "@dlt-ts/core";
+import { maskSecrets, writeFileAtomic } from "@dlt-ts/core";
 
 export interface TraceStep {
   step: "extract" | "normalize" | "load";
@@ -36,18 +36,20 @@ export class TraceRecorder {
     } catch (error) {
       // A failed load still says which packages and jobs it got to.
       const info = (error as { loadInfo?: unknown }).loadInfo;
-      this.trace.steps.push({ step, startedAt, finishedAt: new Date(), error: (error as Error).message, ...(info ? { info } : {}) });
+      const message = error instanceof Error ? error.message : String(error);
+      this.trace.steps.push({ step, startedAt, finishedAt: new Date(), error: maskSecrets(message), ...(info ? { info } : {}) });
       throw error;
     }
   }
 
   /** Records that the run failed with `error` (whether or not a step was running). */
   fail(error: unknown): void {
-    this.trace.error = error instanceof Error ? error.message : String(error);
+    this.trace.error = maskSecrets(error instanceof Error ? error.message : String(error));
   }
 
+  /** Writes trace.json; every secret the run resolved is masked in it, whatever step info holds. */
   async save(file: string): Promise<void> {
     this.trace.finishedAt = new Date();
-    await writeJsonAtomic(file, this.trace);
+    await writeFileAtomic(file, maskSecrets(JSON.stringify(this.trace, null, 2)));
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT, dltTs, runNode, tempDir } from "./cli-runner.js";
 
@@ -13,7 +13,7 @@ jest.setTimeout(60_000);
 const duckdbInstalled = existsSync(path.join(REPO_ROOT, "packages", "destination-duckdb", "src", "index.ts"));
 if (!duckdbInstalled) console.log("Skipping the CLI's DuckDB tests: packages/destination-duckdb is not in this checkout");
 
-(duckdbInstalled ? describe : describe.skip)("dlt-ts pipeline <name> show|sync on DuckDB", () => {
+(duckdbInstalled ? describe : describe.skip)("dlt-ts pipeline <name> show|sync|schema|drop on DuckDB", () => {
   it("shows tables with row counts from the database file, and restores state from it", async () => {
     const project = tempDir("dlt-ts-cli-duckdb-");
     const pipelinesDir = path.join(project, "pipelines");
@@ -56,4 +56,74 @@ void main();
     expect(sync.stderr).toBe("");
     expect(sync.stdout.trimEnd().split("\n").pop()).toBe("Restored state version 1 of pipeline duck_cli with 1 schema: duck_cli (version 2)");
   });
+
+  it("drops a resource's tables with their nested tables and resets its state; the next run loads it from scratch", async () => {
+    const project = tempDir("dlt-ts-cli-duckdb-drop-");
+    const pipelinesDir = path.join(project, "pipelines");
+    const env = { DESTINATION__DUCKDB__CREDENTIALS: path.join(project, "data.duckdb") };
+    const dirArgs = ["--pipelines-dir", pipelinesDir];
+    writeFileSync(
+      path.join(project, "load.ts"),
+      `import { pipeline, resource, source } from "dlt-ts";
+async function main() {
+  const p = pipeline({ pipelineName: "duck_drop", pipelinesDir: ${JSON.stringify(pipelinesDir)}, destination: "duckdb", progress: "none" });
+  const shop = (p.state.sources.shop ??= { resources: {} }) as { resources: Record<string, { runs: number }> };
+  for (const name of ["users", "orders"]) shop.resources[name] = { runs: (shop.resources[name]?.runs ?? 0) + 1 };
+  const users = resource([{ id: 1, tags: ["a", "b"] }], { name: "users" });
+  const orders = resource([{ id: 10, lines: [{ sku: "x", parts: [1, 2] }] }], { name: "orders" });
+  await p.run(source([users, orders], { name: "shop" }));
+}
+void main();
+`,
+    );
+    const load = () => runNode(path.join(project, "load.ts"), [], { cwd: project, env });
+    const tables = async () => {
+      const show = await dltTs(["pipeline", "duck_drop", "show", ...dirArgs], { cwd: project, env });
+      expect(show.stderr).toBe("");
+      return show.stdout.split("\n").filter((l) => l.startsWith("  Table "));
+    };
+    expect((await load()).stderr).toBe("");
+
+    const schema = await dltTs(["pipeline", "duck_drop", "schema", ...dirArgs], { cwd: project });
+    expect(schema.status).toBe(0);
+    expect(schema.stdout).toMatch(/^name: shop\n/);
+    expect(schema.stdout).toContain("\n  orders__lines__parts:\n    name: orders__lines__parts\n    columns:\n");
+    expect(schema.stdout).toContain("\n    parent: orders__lines\n");
+
+    const drop = await dltTs(["pipeline", "duck_drop", "drop", "orders", "--yes", ...dirArgs], { cwd: project, env });
+    expect(drop.stderr).toBe("");
+    expect(drop.status).toBe(0);
+    expect(drop.stdout.trimEnd().split("\n")).toEqual([
+      `About to drop the following data in dataset duck_drop_dataset in destination duckdb (duckdb:///${env.DESTINATION__DUCKDB__CREDENTIALS}):`,
+      "  Selected schema: shop",
+      "  Selected resource(s): orders",
+      "  Table(s) to drop: orders, orders__lines, orders__lines__parts",
+      "  Resource(s) state to reset: orders",
+      "Dropped 3 tables from dataset duck_drop_dataset: orders, orders__lines, orders__lines__parts",
+      "Reset the state of 1 resource: orders",
+      "Stored schema shop version 3 and state version 2 in destination duckdb",
+    ]);
+    expect(await tables()).toEqual(["  Table users: 1 row", "  Table users__tags: 2 rows"]);
+
+    // A machine that never ran the pipeline gets the schema and state the drop stored.
+    const fresh = path.join(project, "fresh");
+    const sync = await dltTs(["pipeline", "duck_drop", "sync", "--destination", "duckdb", "--pipelines-dir", fresh], { cwd: project, env });
+    expect(sync.stdout.trimEnd().split("\n").pop()).toBe("Restored state version 2 of pipeline duck_drop with 1 schema: shop (version 3)");
+    const restored = JSON.parse(readFileSync(path.join(fresh, "duck_drop", "state.json"), "utf8")) as { sources: unknown };
+    expect(restored.sources).toEqual({ shop: { resources: { users: { runs: 1 } } } });
+    expect(readFileSync(path.join(fresh, "duck_drop", "schemas", "shop.schema.json"), "utf8")).not.toContain("orders");
+
+    // The next run creates the dropped tables again and starts the resource's state afresh.
+    expect((await load()).stderr).toBe("");
+    expect(await tables()).toEqual([
+      "  Table users: 2 rows",
+      "  Table users__tags: 4 rows",
+      "  Table orders: 1 row",
+      "  Table orders__lines: 1 row",
+      "  Table orders__lines__parts: 2 rows",
+    ]);
+    const state = JSON.parse(readFileSync(path.join(pipelinesDir, "duck_drop", "state.json"), "utf8")) as { sources: unknown };
+    expect(state.sources).toEqual({ shop: { resources: { users: { runs: 2 }, orders: { runs: 1 } } } });
+    // Seven child processes one after the other: minutes on a busy machine.
+  }, 300_000);
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { pipeline, resource, source } from "dlt-ts";
 import { postgres } from "@dlt-ts/destination-postgres";
-import { TEST_URL, dropDatasets, ensureTestDatabase, uniqueDataset } from "../../../destination-postgres/test/pg-test-utils.js";
+import { TEST_URL, dropDatasets, ensureTestDatabase, testSqlClient, uniqueDataset } from "../../../destination-postgres/test/pg-test-utils.js";
 import { dltTs, runNode, tempDir, type CliResult } from "./cli-runner.js";
 
 /*
@@ -145,6 +145,107 @@ describe("dlt-ts pipeline <name> sync", () => {
     expect(info.stdout).toContain("  destination_type: postgres\n");
     expect(info.stdout).toContain('  sources: {\n    "crm": {\n      "cursor": 42\n    }\n  }\n');
     expect(info.stdout).toContain("    users (merge): id, name, joined, score\n    users__tags (nested in users): value\n");
+  });
+});
+
+describe("dlt-ts pipeline <name> drop", () => {
+  const dropDataset = uniqueDataset("cli_pg_drop");
+  afterAll(() => dropDatasets(dropDataset));
+
+  async function run(): Promise<void> {
+    const p = pipeline({ pipelineName: "pg_drop", pipelinesDir, datasetName: dropDataset, destination: postgres({ credentials: TEST_URL }), progress: "none" });
+    const crm = (p.state.sources.crm ??= { resources: {} }) as { resources: Record<string, { seen: number }> };
+    for (const name of ["users", "user_events", "deals"]) crm.resources[name] = { seen: (crm.resources[name]?.seen ?? 0) + 1 };
+    const users = resource([{ id: 1, tags: ["a"], roles: [{ name: "admin", scopes: ["x", "y"] }] }], {
+      name: "users",
+      writeDisposition: "merge",
+      primaryKey: "id",
+    });
+    const events = resource([{ id: 7, user_id: 1 }], { name: "user_events" });
+    const deals = resource([{ id: 3, amount: 1.5 }], { name: "deals" });
+    await p.run(source([users, events, deals], { name: "crm" }));
+  }
+
+  /** Data tables in the dataset (dlt's own `_dlt_*` left out). */
+  async function datasetTables(schema = dropDataset): Promise<string[]> {
+    const client = testSqlClient(dropDataset, 1);
+    try {
+      const rows = await client.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY table_name",
+        [schema],
+      );
+      return rows.map((r) => r.table_name).filter((t) => !t.startsWith("_dlt"));
+    } finally {
+      await client.close();
+    }
+  }
+
+  it("drops the selected resources' tables and nested tables, stores the new schema and state; the next run recreates them", async () => {
+    await run();
+    expect(await datasetTables()).toEqual([
+      "deals",
+      "user_events",
+      "users",
+      "users__roles",
+      "users__roles__scopes",
+      "users__tags",
+    ]);
+
+    const refused = await dltTs(["pipeline", "pg_drop", "drop", "re:user", ...dirArgs], { env });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe("Do you want to apply these changes? [y/N]\nerror: Nothing dropped: not confirmed (pass --yes to drop without asking)\n");
+    expect(lines(refused)).toEqual([
+      `About to drop the following data in dataset ${dropDataset} in destination postgres (${MASKED_URL}):`,
+      "  Selected schema: crm",
+      "  Selected resource(s): users, user_events",
+      "  Table(s) to drop: users, users__tags, users__roles, users__roles__scopes, user_events",
+      "  Resource(s) state to reset: users, user_events",
+    ]);
+    expect(await datasetTables()).toContain("users__roles__scopes");
+    // Merge loads through the staging dataset: the drop empties it of those tables too.
+    expect(await datasetTables(`${dropDataset}_staging`)).toEqual(["users", "users__roles", "users__roles__scopes", "users__tags"]);
+
+    const dropped = await dltTs(["pipeline", "pg_drop", "drop", "re:user", ...dirArgs], { env, input: "y\n" });
+    expect(dropped.stderr).toBe("Do you want to apply these changes? [y/N]\n");
+    expect(dropped.status).toBe(0);
+    expect(dropped.stdout).not.toContain("s3cret");
+    expect(lines(dropped).slice(5)).toEqual([
+      `Dropped 5 tables from dataset ${dropDataset}: users, users__tags, users__roles, users__roles__scopes, user_events`,
+      "Reset the state of 2 resources: users, user_events",
+      "Stored schema crm version 3 and state version 2 in destination postgres",
+    ]);
+    expect(await datasetTables()).toEqual(["deals"]);
+    expect(await datasetTables(`${dropDataset}_staging`)).toEqual([]);
+
+    // The destination keeps only the new schema, and the new state is the newest.
+    const client = testSqlClient(dropDataset, 1);
+    try {
+      const versions = await client.query<{ version: number; schema: string }>(`SELECT version, schema FROM ${client.makeQualifiedTableName("_dlt_version")}`);
+      expect(versions.map((v) => Number(v.version))).toEqual([3]);
+      expect(Object.keys((JSON.parse(versions[0]!.schema) as { tables: object }).tables).filter((t) => !t.startsWith("_dlt"))).toEqual(["deals"]);
+    } finally {
+      await client.close();
+    }
+    const fresh = tempDir("dlt-ts-cli-pg-drop-fresh-");
+    const synced = await dltTs(["pipeline", "pg_drop", "sync", "--destination", "postgres", "--dataset-name", dropDataset, "--pipelines-dir", fresh], { env });
+    expect(lines(synced).pop()).toBe("Restored state version 2 of pipeline pg_drop with 1 schema: crm (version 3)");
+    const restored = JSON.parse(readFileSync(path.join(fresh, "pg_drop", "state.json"), "utf8")) as { sources: unknown };
+    expect(restored.sources).toEqual({ crm: { resources: { deals: { seen: 1 } } } });
+
+    await run();
+    expect(await datasetTables()).toEqual([
+      "deals",
+      "user_events",
+      "users",
+      "users__roles",
+      "users__roles__scopes",
+      "users__tags",
+    ]);
+    const show = await dltTs(["pipeline", "pg_drop", "show", ...dirArgs], { env });
+    expect(show.stdout).toContain("  Table users__roles__scopes: 2 rows\n");
+    expect(show.stdout).toContain("  Table deals: 2 rows\n");
+    const state = JSON.parse(readFileSync(path.join(pipelinesDir, "pg_drop", "state.json"), "utf8")) as { sources: unknown };
+    expect(state.sources).toEqual({ crm: { resources: { deals: { seen: 2 }, users: { seen: 1 }, user_events: { seen: 1 } } } });
   });
 });
 

@@ -124,7 +124,8 @@ describe("dlt-ts pipeline", () => {
     expect(out).toContain(`  1 completed load package: ${loadedId}`);
     expect(out).toContain("  No pending load packages");
     expect(out[out.length - 1]).toMatch(/^ {2}Last run COMPLETED at .+: see `dlt-ts pipeline sinky trace`$/);
-    expect(byDefault.stdout).toBe(info.stdout);
+    // Two processes, each with its own clock reading: the age ("just now", "12 seconds ago") may differ.
+    expect(withoutAges(byDefault.stdout)).toBe(withoutAges(info.stdout));
 
     expectOneLineError(unknown, `Pipeline "nope" not found in ${pipelinesDir}: known pipelines: faily, modsink, pending, sinky`);
     expectOneLineError(unknownEmpty, `Pipeline "nope" not found in ${path.join(pipelinesDir, "missing")}: there are no pipelines there`);
@@ -241,6 +242,44 @@ describe("dlt-ts pipeline", () => {
     expect(existsSync(path.join(pipelinesDir, "modsink", "state.json"))).toBe(true);
   });
 
+  it("prints the default schema as YAML, or JSON, or another schema by name", async () => {
+    const [yaml, json, named, unknown, none] = await Promise.all([
+      dltTs(["pipeline", "sinky", "schema", ...dirArgs]),
+      dltTs(["pipeline", "sinky", "schema", "--format", "json", ...dirArgs]),
+      dltTs(["pipeline", "sinky", "schema", "--schema-name", "crm", ...dirArgs]),
+      dltTs(["pipeline", "sinky", "schema", "--schema-name", "nope", ...dirArgs]),
+      dltTs(["pipeline", "sinky", "schema", "--format", "xml", ...dirArgs]),
+    ]);
+    expect(yaml.stderr).toBe("");
+    expect(yaml.status).toBe(0);
+    expect(yaml.stdout).toMatch(/^name: crm\nversion: 2\nversionHash: /);
+    expect(yaml.stdout).toContain("\n  users:\n    name: users\n    columns:\n      id:\n        name: id\n        dataType: bigint\n");
+    expect(named.stdout).toBe(yaml.stdout);
+    expect(json.status).toBe(0);
+    const stored = JSON.parse(json.stdout) as { name: string; tables: Record<string, { columns: Record<string, { dataType: string }> }> };
+    expect(stored.name).toBe("crm");
+    expect(stored.tables.users!.columns.address!.dataType).toBe("json");
+    expectOneLineError(unknown, "Schema nope not found in pipeline sinky: its schemas are crm");
+    expectOneLineError(none, "option '--format <format>' argument 'xml' is invalid. Allowed choices are yaml, json.");
+  });
+
+  it("refuses to drop from a sink, with pending packages, or with nothing selected", async () => {
+    const p = pipeline({ pipelineName: "pending_drop", pipelinesDir, progress: "none" });
+    await p.extract([{ n: 1 }], { tableName: "numbers" });
+    const [sink, pending, nothing] = await Promise.all([
+      dltTs(["pipeline", "sinky", "drop", "users", "--yes", ...dirArgs]),
+      dltTs(["pipeline", "pending_drop", "drop", "numbers", "--yes", ...dirArgs]),
+      dltTs(["pipeline", "sinky", "drop", ...dirArgs]),
+    ]);
+    expectOneLineError(sink, "Pipeline sinky loads into sink okay_sink: a sink keeps no tables to drop");
+    expectOneLineError(
+      pending,
+      "Pipeline pending_drop has 1 pending load package: load them first (run the pipeline) " +
+        "or delete them (dlt-ts pipeline pending_drop drop-pending-packages), then drop",
+    );
+    expectOneLineError(nothing, "Give the resources (or tables) to drop, or --drop-all");
+  });
+
   it("explains what show needs when no destination is known", async () => {
     const p = pipeline({ pipelineName: "nodest", pipelinesDir, progress: "none" });
     await p.extract([{ a: 1 }], { tableName: "t" });
@@ -271,7 +310,9 @@ describe("dlt-ts --help", () => {
     expect(root!.stdout).toMatch(/\n {2}init \[options\] <source> <destination> +create a pipeline script/);
     expect(init!.stdout).toMatch(/^Usage: dlt-ts init \[options\] <source> <destination>\n/);
     expect(init!.stdout).toContain("destination: duckdb, mssql, postgres, sink");
-    expect(pipelineHelp!.stdout).toContain("Operations (default info): info, trace, load-package, failed-jobs, drop-pending-packages, sync, show");
+    expect(pipelineHelp!.stdout).toContain(
+      "Operations (default info): info, trace, load-package, failed-jobs, drop-pending-packages, sync, show, schema, drop",
+    );
     ops.forEach((r, i) => {
       const extra = operations[i] === "load-package" ? " [load_id]" : "";
       expect(r.stdout).toMatch(new RegExp(`^Usage: dlt-ts pipeline <name> ${operations[i]}${escape(extra)} \\[options\\]\\n`));
@@ -280,11 +321,17 @@ describe("dlt-ts --help", () => {
   });
 
   it("rejects unknown commands and missing arguments with one line", async () => {
-    const [unknownCommand, unknownOption, missing] = await Promise.all([
+    const [unknownCommand, unknownOption, missing, unknownOperation] = await Promise.all([
       dltTs(["pipelines"]),
       dltTs(["pipeline", "x", "info", "--bogus"]),
       dltTs(["init", "github"]),
+      dltTs(["pipeline", "x", "tables"]),
     ]);
+    expectOneLineError(
+      unknownOperation,
+      'Unknown operation "tables": dlt-ts pipeline <name> <operation>, where operation is one of ' +
+        "info, trace, load-package, failed-jobs, drop-pending-packages, sync, show, schema, drop",
+    );
     expect(unknownCommand.status).toBe(1);
     expect(unknownCommand.stderr).toBe("error: unknown command 'pipelines' (Did you mean pipeline?)\n");
     expect(unknownOption.stderr).toBe("error: unknown option '--bogus'\n");
@@ -292,6 +339,11 @@ describe("dlt-ts --help", () => {
     for (const r of [unknownOption, missing]) expect(r.status).toBe(1);
   });
 });
+
+/** Output with every age (`(just now)`, `(12 seconds ago)`) replaced by `(AGE)`. */
+function withoutAges(text: string): string {
+  return text.replace(/\((just now|\d+ \w+ ago)\)/g, "(AGE)");
+}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");

@@ -29,6 +29,11 @@ export class FakeDestination implements ConfiguredDestination {
   readonly order: string[] = [];
   closed = 0;
   withChains = true;
+  /** What completeTableChain does (after recording the call). */
+  chainBehaviour: (chain: TableChain) => Promise<void> = async () => undefined;
+  /** Root tables handed to rollbackTableChain, in call order. */
+  readonly rollbacks: string[] = [];
+  withRollback = true;
 
   constructor(
     private readonly behaviour: JobBehaviour = async () => {},
@@ -81,7 +86,14 @@ export class FakeDestination implements ConfiguredDestination {
     if (this.withChains) {
       client.completeTableChain = async (loadId: string, chain: TableChain) => {
         dest.calls.push(`completeTableChain:${chain[0]?.name}`);
+        await dest.chainBehaviour(chain);
         dest.chains.push({ loadId, tables: chain.map((t) => t.name) });
+      };
+    }
+    if (this.withRollback) {
+      client.rollbackTableChain = async (_loadId: string, chain: TableChain) => {
+        dest.calls.push(`rollbackTableChain:${chain[0]?.name}`);
+        dest.rollbacks.push(chain[0]!.name);
       };
     }
     return client;

@@ -5,7 +5,7 @@ import type { DataRow } from "./data-row.js";
 import type { DataWriterOptions } from "./data-writer.js";
 import { toDecimalText } from "./decimal-values.js";
 import { toJsonText } from "./json-text.js";
-import { formatDate, formatTime, formatTimestamp } from "./temporal-values.js";
+import { formatDate, formatNaiveTimestamp, formatTime, formatTimestamp } from "./temporal-values.js";
 import { TextDataWriterBase, type ValueRenderer } from "./text-data-writer-base.js";
 import { NoColumnsToWriteException } from "./writer-exceptions.js";
 
@@ -20,7 +20,8 @@ const NEEDS_QUOTES = /[",\r\n]/;
  *   apart on the way back (Postgres' default `NULL ''` for CSV);
  * - a field is quoted only when needed (delimiter, quote, CR or LF, or the
  *   lone `\.` that Postgres would read as end-of-data), quotes are doubled;
- * - bool → `true`/`false`; timestamp → ISO-8601 in UTC (`…Z`); date →
+ * - bool → `true`/`false`; timestamp → ISO-8601 in UTC (`…Z`, microseconds
+ *   kept), naive (no zone) in columns hinted `timezone: false`; date →
  *   `YYYY-MM-DD`; time → `HH:MM:SS[.ffffff]`; bigint, decimal, wei → exact
  *   digits (no exponent); double → JS number text (`NaN`, `Infinity` as such);
  *   json → JSON text; binary → `\x` + hex (PostgreSQL bytea input).
@@ -82,7 +83,7 @@ function csvRenderer(column: ColumnSchema): ValueRenderer {
     case "wei":
       return (value) => toDecimalText(value);
     case "timestamp":
-      return (value) => formatTimestamp(value);
+      return column.timezone === false ? formatNaiveTimestamp : (value) => formatTimestamp(value);
     case "date":
       return (value) => formatDate(value);
     case "time":

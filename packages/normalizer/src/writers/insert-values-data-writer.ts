@@ -5,7 +5,7 @@ import type { DataRow } from "./data-row.js";
 import type { DataWriterOptions } from "./data-writer.js";
 import { toDecimalText } from "./decimal-values.js";
 import { toJsonText } from "./json-text.js";
-import { formatDate, formatTime, formatTimestamp } from "./temporal-values.js";
+import { formatDate, formatNaiveTimestamp, formatTime, formatTimestamp } from "./temporal-values.js";
 import { TextDataWriterBase, type ValueRenderer } from "./text-data-writer-base.js";
 import { NoColumnsToWriteException } from "./writer-exceptions.js";
 
@@ -26,7 +26,8 @@ export const INSERT_VALUES_TABLE_PLACEHOLDER = "{}";
  * Rows are separated by `,\n` and the file ends with `;` (no newline).
  * Identifiers go through `capabilities.escapeIdentifier`, values through
  * `capabilities.escapeLiteral` after a conversion by column type:
- * - timestamp → ISO-8601 text in UTC (`'2024-05-01T10:20:30.123Z'`), date → `'YYYY-MM-DD'`,
+ * - timestamp → ISO-8601 text in UTC (`'2024-05-01T10:20:30.123456Z'`; naive
+ *   `'2024-05-01T10:20:30.123456'` in columns hinted `timezone: false`), date → `'YYYY-MM-DD'`,
  *   time → `'HH:MM:SS[.ffffff]'`, json → JSON text: all as string literals,
  *   which INSERT ... VALUES coerces to the target column's type;
  * - bigint, decimal, wei → digits written unquoted (exact, no exponent);
@@ -90,7 +91,9 @@ function literalRenderer(column: ColumnSchema, capabilities: DestinationCapabili
       // toDecimalText only yields `-?digits[.digits]`, safe to write unquoted.
       return (value) => toDecimalText(value);
     case "timestamp":
-      return (value) => escape(formatTimestamp(value));
+      return column.timezone === false
+        ? (value) => escape(formatNaiveTimestamp(value))
+        : (value) => escape(formatTimestamp(value));
     case "date":
       return (value) => escape(formatDate(value));
     case "time":

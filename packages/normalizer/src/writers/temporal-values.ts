@@ -1,4 +1,4 @@
-import { isCanonicalUtcTimestamp } from "@dlt-ts/core";
+import { isCanonicalNaiveTimestamp, isCanonicalUtcTimestamp } from "@dlt-ts/core";
 import { ValueConversionError } from "./value-conversion-error.js";
 
 /**
@@ -24,7 +24,10 @@ const ISO_TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
  */
 export function toEpochMicros(value: unknown): bigint {
   if (value instanceof Date) return BigInt(validDateMillis(value)) * MICROS_PER_MS;
-  if (typeof value === "string") return isCanonicalUtcTimestamp(value) ? canonicalMicros(value) : parseTimestampMicros(value);
+  if (typeof value === "string") {
+    if (isCanonicalUtcTimestamp(value)) return canonicalMicros(value, value.length - 1);
+    return isCanonicalNaiveTimestamp(value) ? canonicalMicros(value, value.length) : parseTimestampMicros(value);
+  }
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new ValueConversionError("a timestamp must be finite");
     return BigInt(Math.round(value * 1_000_000));
@@ -47,6 +50,18 @@ export function formatTimestamp(value: unknown): string {
   }
   if (typeof value === "string" && isCanonicalUtcTimestamp(value)) return value;
   return formatEpochMicros(toEpochMicros(value));
+}
+
+/**
+ * A timestamp for a column hinted `timezone: false`: naive ISO-8601 text,
+ * UTC wall-clock time without a zone (`2024-05-01T10:20:30.123456`). A
+ * string already naive and canonical (`YYYY-MM-DDTHH:MM:SS[.f…]`, as the
+ * schema evolver stores them) is returned as it is; a value with a zone is
+ * converted to UTC first, as dlt does.
+ */
+export function formatNaiveTimestamp(value: unknown): string {
+  if (typeof value === "string" && isCanonicalNaiveTimestamp(value)) return value;
+  return formatTimestamp(value).slice(0, -1);
 }
 
 export function formatEpochMicros(micros: bigint): string {
@@ -105,10 +120,13 @@ export function formatTime(value: unknown): string {
   return new Date(Number(micros / MICROS_PER_MS)).toISOString().slice(11, 23);
 }
 
-/** Microseconds of a string {@link isCanonicalUtcTimestamp} accepted: `YYYY-MM-DDTHH:MM:SS[.f…]Z`. */
-function canonicalMicros(text: string): bigint {
+/**
+ * Microseconds of a canonical string, `YYYY-MM-DDTHH:MM:SS[.f…]` ending at
+ * `end` (before the `Z` of a UTC one; a naive one is read as UTC).
+ */
+function canonicalMicros(text: string, end: number): bigint {
   const wholeSeconds = Date.parse(`${text.slice(0, 19)}Z`);
-  return BigInt(wholeSeconds) * MICROS_PER_MS + fractionMicros(text.slice(20, -1));
+  return BigInt(wholeSeconds) * MICROS_PER_MS + fractionMicros(text.slice(20, end));
 }
 
 function parseTimestampMicros(text: string): bigint {

@@ -44,6 +44,19 @@ describe("CsvDataWriter", () => {
     );
   });
 
+  it("writes UTC timestamps with their microseconds, and naive ones without a zone in timezone: false columns", async () => {
+    const schema = table("t", { at: "timestamp", local: { dataType: "timestamp", timezone: false } });
+    const content = await writeWith(dir, "csv", schema, [
+      [
+        { at: "2024-05-01T10:20:45.176451Z", local: "2024-05-01T10:20:45.176451" },
+        { at: "2024-05-01 10:20:45.176451+02:00", local: "2024-05-01 10:20:45.176451+02:00" },
+      ],
+    ]);
+    expect(content.toString("utf8")).toBe(
+      "at,local\n2024-05-01T10:20:45.176451Z,2024-05-01T10:20:45.176451\n2024-05-01T08:20:45.176451Z,2024-05-01T08:20:45.176451\n",
+    );
+  });
+
   it("tells NULL (empty, unquoted) from the empty string (\"\")", async () => {
     const content = await writeWith(dir, "csv", table("t", { a: "text", b: "text" }), [
       [{ a: null, b: "" }, { a: "", b: undefined }],

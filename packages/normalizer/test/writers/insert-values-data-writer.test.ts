@@ -40,6 +40,16 @@ describe("InsertValuesDataWriter", () => {
     );
   });
 
+  it("writes UTC timestamps with their microseconds, and naive ones without a zone in timezone: false columns", async () => {
+    const schema = table("t", { at: "timestamp", local: { dataType: "timestamp", timezone: false } });
+    const content = await writeWith(dir, "insert_values", schema, [
+      [{ at: "2024-05-01T10:20:45.176451-01:00", local: "2024-05-01T10:20:45.176451" }],
+    ]);
+    expect(content.toString("utf8")).toBe(
+      `INSERT INTO {}("at","local")\nVALUES\n('2024-05-01T11:20:45.176451Z','2024-05-01T10:20:45.176451');`,
+    );
+  });
+
   it("escapes identifiers and literals with the destination's functions", async () => {
     const schema = table("t", { 'we"ird': "text", blob: "binary" });
     const ansi = await writeWith(dir, "insert_values", schema, [[{ 'we"ird': "a'b" }]], {

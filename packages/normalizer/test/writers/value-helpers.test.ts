@@ -2,6 +2,7 @@ import { toDecimalText, toUnscaledDecimal } from "../../src/writers/decimal-valu
 import { toJsonText } from "../../src/writers/json-text.js";
 import {
   formatDate,
+  formatNaiveTimestamp,
   formatTime,
   formatTimestamp,
   toEpochDays,
@@ -40,6 +41,21 @@ describe("timestamps", () => {
     expect(() => toEpochMicros("May 1, 2024")).toThrow(new ValueConversionError("not an ISO-8601 timestamp"));
     expect(() => toEpochMicros("2024-02-30T00:00:00Z")).toThrow("not a valid calendar date");
     expect(() => toEpochMicros(new Date(Number.NaN))).toThrow("invalid Date");
+  });
+});
+
+describe("naive timestamps (columns hinted timezone: false)", () => {
+  it("keep canonical naive text as written and make other values UTC wall-clock text without a zone", () => {
+    expect(formatNaiveTimestamp("2024-05-01T10:20:30.176451")).toBe("2024-05-01T10:20:30.176451");
+    expect(formatNaiveTimestamp("2024-05-01 10:20:30.176451")).toBe("2024-05-01T10:20:30.176451");
+    expect(formatNaiveTimestamp("2024-05-01T10:20:30.176451+02:00")).toBe("2024-05-01T08:20:30.176451");
+    expect(formatNaiveTimestamp("2024-05-01T10:20:30.176451Z")).toBe("2024-05-01T10:20:30.176451");
+    expect(formatNaiveTimestamp(new Date("2024-05-01T10:20:30.176Z"))).toBe("2024-05-01T10:20:30.176");
+  });
+
+  it("read as the same microseconds as their UTC form in parquet", () => {
+    expect(toEpochMicros("2024-05-01T10:20:30.176451")).toBe(toEpochMicros("2024-05-01T10:20:30.176451Z"));
+    expect(toEpochMicros("2024-05-01T10:20:30")).toBe(toEpochMicros("2024-05-01T10:20:30Z"));
   });
 });
 
