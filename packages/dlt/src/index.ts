@@ -9,6 +9,8 @@ import "reflect-metadata";
 export { pipeline, Pipeline, newLoadId, type PipelineOptions, type RunOptions, type RunData } from "./pipeline/pipeline.js";
 export { PipelineStepFailed } from "./pipeline/pipeline-exceptions.js";
 export { PipelineSqlClient } from "./pipeline/pipeline-sql-client.js";
+export { Dataset } from "./dataset/dataset.js";
+export { Relation, type WhereOperator } from "./dataset/relation.js";
 export { resolveDestination, type DestinationReference } from "./pipeline/destination-reference.js";
 export type { PipelineState } from "./pipeline/pipeline-state.js";
 export { resource, DltResource, type ResourceOptions } from "./extract/resource.js";

@@ -13,6 +13,7 @@ import {
   Schema,
   SchemaStore,
   type DependencyContainer,
+  type SqlClient,
   type Destination,
   type ExtractedPackageInfo,
   type ExtractTarget,
@@ -32,6 +33,8 @@ import { TraceRecorder, type PipelineTrace } from "../run-info/trace.js";
 import { resolveDestination, type DestinationReference } from "./destination-reference.js";
 import { PipelineStepFailed, type PipelineStep } from "./pipeline-exceptions.js";
 import { PipelineSqlClient } from "./pipeline-sql-client.js";
+import { Dataset } from "../dataset/dataset.js";
+import { Relation } from "../dataset/relation.js";
 import { prepareRun, type RunContext } from "./run-context.js";
 import {
   bumpStateVersion,
@@ -382,16 +385,27 @@ export class Pipeline {
    * `const client = await p.sqlClient()` to keep one (close it when done).
    */
   sqlClient(): PipelineSqlClient {
-    return new PipelineSqlClient(async () => {
-      const destination = await this.requireDestination();
-      const { configured } = (await this.prepare()).destination!;
-      if (!configured.sqlClient) {
-        throw new DltException(
-          `Destination ${destination.destinationName} of pipeline ${this.pipelineName} is not a SQL destination: it has no SQL client`,
-        );
-      }
-      return configured.sqlClient();
-    });
+    return new PipelineSqlClient(() => this.openSqlClient());
+  }
+
+  /**
+   * What the pipeline loaded, read back (SQL destinations):
+   * `p.dataset().table("events")` is a relation to narrow, read or pass to
+   * `run()`; `p.dataset().query(sql)` returns rows.
+   */
+  dataset(): Dataset {
+    return new Dataset(() => this.openSqlClient());
+  }
+
+  private async openSqlClient(): Promise<SqlClient> {
+    const destination = await this.requireDestination();
+    const { configured } = (await this.prepare()).destination!;
+    if (!configured.sqlClient) {
+      throw new DltException(
+        `Destination ${destination.destinationName} of pipeline ${this.pipelineName} is not a SQL destination: it has no SQL client`,
+      );
+    }
+    return configured.sqlClient();
   }
 
   private loadInfo(run: RunContext, packages: LoadPackageResult[], startedAt: Date): LoadInfo {
@@ -536,6 +550,8 @@ function toResources(data: RunData, options: RunOptions): { resources: DltResour
     return { resources: data.resourcesWithSourceHints().map((r) => r.withOptions(hints)), sourceName: data.name };
   }
   if (data instanceof DltResource) return { resources: [data.withOptions(hints)] };
+  // A relation read back from a dataset is a resource named after its table.
+  if (data instanceof Relation) return { resources: [new DltResource(data, { name: data.tableName, ...hints })] };
   if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof DltResource)) {
     return { resources: (data as DltResource[]).map((r) => r.withOptions(hints)) };
   }
