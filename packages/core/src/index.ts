@@ -164,3 +164,4 @@ export { getFieldSpecs } from "./config/spec-metadata.js";
 export type { ConfigProviders } from "./config/providers/config-providers.js";
 export type { DependencyContainer, InjectionToken } from "tsyringe";
 export { TABLE_HINT_OPTION_NAMES } from "./schema/table-hints.js";
+export { getInjectedParams } from "./config/method-params.js";

@@ -7,7 +7,7 @@
 // Making a destination of a class or a function
 export { destination, DestinationBase, type FunctionSinkOptions } from "./destination.decorator.js";
 export { destinationFrom, type DestinationFromOptions } from "./destination-from.js";
-export type { SinkFileFormat, SinkItem, SinkOptions } from "./sink-options.js";
+export type { SinkBatch, SinkFileFormat, SinkItem, SinkOptions } from "./sink-options.js";
 
 // What the pipeline calls on whatever it was given as destination
 export { toSinkDestination } from "./to-sink-destination.js";

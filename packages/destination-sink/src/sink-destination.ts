@@ -2,6 +2,7 @@ import {
   capabilities,
   constructInstance,
   createPipelineContainer,
+  getInjectedParams,
   injectConfig,
   resolveConfig,
   resolveMethodParams,
@@ -28,6 +29,7 @@ import {
   withName,
   type ResolvedSinkOptions,
   type SinkItem,
+  type SinkBatch,
   type SinkOptions,
   type SinkWrite,
 } from "./sink-options.js";
@@ -42,9 +44,12 @@ export interface SinkWriter {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type SinkClass = new (...args: any[]) => SinkWriter;
 
-/** A function sink; `config` is the resolved `spec` instance when one was given. */
+/**
+ * A function sink. Its fourth argument is the batch context (SinkBatch),
+ * and so is its third unless a `spec` is given (then the resolved config).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type SinkFunction<C = any> = (items: SinkItem[] | string, table: TableSchema, config: C) => unknown;
+export type SinkFunction<C = any> = (items: SinkItem[] | string, table: TableSchema, third: C, batch: SinkBatch) => unknown;
 
 /** What becomes the sink. A reference is resolved at configure(): a module string, or config/env. */
 export type SinkTarget =
@@ -241,9 +246,14 @@ async function bindWrite(init: SinkDestinationInit, name: string, context: Desti
   if (target.kind === "function") {
     const config = init.spec ? await resolveConfig(init.spec as new () => object, { ...scope, explicit: init.explicit }) : undefined;
     const fn = target.fn;
-    return async (items, table) => {
-      await fn(items, table, config);
-    };
+    // The batch context is the third argument; a function given a spec keeps its config there and gets the batch fourth.
+    return init.spec
+      ? async (items, table, batch) => {
+          await (fn as (...args: unknown[]) => unknown)(items, table, config, batch);
+        }
+      : async (items, table, batch) => {
+          await fn(items, table, batch, batch);
+        };
   }
   if (target.kind === "reference") throw new InvalidSinkCallable(`Sink destination "${name}": reference was not resolved`);
 
@@ -262,8 +272,14 @@ async function bindWrite(init: SinkDestinationInit, name: string, context: Desti
   // Parameters are keyed by their snake_case key: accept camelCase explicit values too.
   const byKey = Object.fromEntries(Object.entries(explicit).map(([k, v]) => [toSnakeCase(k), v]));
   const injected = await resolveMethodParams(instance, "write", { ...scope, explicit: { ...byKey, ...explicit }, firstIndex: 2 });
-  return async (items, table) => {
-    await instance.write(items, table, ...injected);
+  // The batch context takes the first parameter after (items, table) that no @secret/@config claims.
+  const decorated = new Set(getInjectedParams(instance, "write").map((p) => p.index));
+  let batchIndex = 2;
+  while (decorated.has(batchIndex)) batchIndex++;
+  return async (items, table, batch) => {
+    const args: unknown[] = [items, table, ...injected];
+    args[batchIndex] = batch;
+    await instance.write(...(args as [SinkItem[] | string, TableSchema, ...unknown[]]));
   };
 }
 

@@ -10,7 +10,7 @@ import {
 } from "@dlt-ts/core";
 import { ReadGate } from "./read-gate.js";
 import { batchReaderFor } from "./sink-item-readers.js";
-import type { ResolvedSinkOptions, SinkItem, SinkWrite } from "./sink-options.js";
+import type { ResolvedSinkOptions, SinkBatch, SinkItem, SinkWrite } from "./sink-options.js";
 
 /**
  * The job client of a sink: no storage, no schema to migrate; each job file
@@ -70,7 +70,7 @@ export class SinkLoadJob implements LoadJob {
     if (this.options.batchSize === 0) {
       // One call with the file path; progress 1 marks the file as handed over.
       if (delivered > 0) return;
-      await this.write(filePath, table);
+      await this.write(filePath, table, this.batch(0));
       await packages.writeJobProgress(loadId, fileName, { itemsDelivered: 1 });
       return;
     }
@@ -84,7 +84,12 @@ export class SinkLoadJob implements LoadJob {
     }
     const batches = read(filePath, this.request.table, delivered, this.options.batchSize);
     try {
-      for (let count = await this.deliverNext(batches, table); count > 0; count = await this.deliverNext(batches, table)) {
+      // Batches start at multiples of batchSize (a resumed job starts at its first undelivered one): the index names the batch.
+      for (
+        let count = await this.deliverNext(batches, table, this.batch(Math.floor(delivered / this.options.batchSize)));
+        count > 0;
+        count = await this.deliverNext(batches, table, this.batch(Math.floor(delivered / this.options.batchSize)))
+      ) {
         delivered += count;
         await packages.writeJobProgress(loadId, fileName, { itemsDelivered: delivered });
       }
@@ -98,12 +103,19 @@ export class SinkLoadJob implements LoadJob {
    * The batch is not referenced once this returns, so jobs waiting on their
    * progress commit hold no parsed items.
    */
-  private async deliverNext(batches: AsyncGenerator<SinkItem[]>, table: TableSchema): Promise<number> {
+  private async deliverNext(batches: AsyncGenerator<SinkItem[]>, table: TableSchema, context: SinkBatch): Promise<number> {
     const next = await this.readGate.run(() => batches.next());
     if (next.done) return 0;
     const batch = next.value;
-    await this.write(this.options.skipDltColumnsAndTables ? stripDltColumns(batch) : batch, table);
+    await this.write(this.options.skipDltColumnsAndTables ? stripDltColumns(batch) : batch, table, context);
     return batch.length;
+  }
+
+  private batch(index: number): SinkBatch {
+    const { loadId, fileName } = this.request;
+    const { table, fileId } = parseJobFileName(fileName);
+    const jobId = `${table}.${fileId}`;
+    return { id: `${loadId}.${jobId}.${index}`, loadId, jobId, index };
   }
 
   /** The table as the sink sees it: `_dlt_*` columns left out unless asked for. */

@@ -116,4 +116,20 @@ export function givenOptions(options: SinkOptions): SinkOptions {
 }
 
 /** What a sink's write() is called with: a batch (or a job file's path when batchSize is 0) and its table. */
-export type SinkWrite = (items: SinkItem[] | string, table: TableSchema) => Promise<void>;
+export type SinkWrite = (items: SinkItem[] | string, table: TableSchema, batch: SinkBatch) => Promise<void>;
+
+/**
+ * Which batch a write() call delivers. `id` is the same on every attempt
+ * to deliver that batch — a retry, or a run resuming after a crash — so a
+ * receiver that dedupes by it (an `Idempotency-Key` header, a unique key)
+ * applies each batch once: delivery is at least once, its effect exactly once.
+ */
+export interface SinkBatch {
+  /** `<loadId>.<jobId>.<index>`: stable across retries and resumes. */
+  readonly id: string;
+  readonly loadId: string;
+  /** The job file without its retry count: `<table>.<file_id>`. */
+  readonly jobId: string;
+  /** Position of the batch in its job file, from 0 (0 for a whole file when batchSize is 0). */
+  readonly index: number;
+}

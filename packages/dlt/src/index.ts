@@ -47,6 +47,7 @@ export {
   SinkOptionsException,
   type DestinationFromOptions,
   type FunctionSinkOptions,
+  type SinkBatch,
   type SinkOptions,
   type SinkItem,
 } from "@dlt-ts/destination-sink";
