@@ -71,9 +71,18 @@ export interface PipelineOptions {
    * pipeline({ destination: Crm, register: (c) => c.registerInstance(Pool, pool) });
    */
   register?: (container: DependencyContainer) => void;
+  /**
+   * A SQL database that keeps the pipeline state (incremental cursors)
+   * besides the working dir, for destinations that keep none (sinks): a run
+   * on a fresh working dir (CI, a container) restores it before extracting.
+   * A destination (`postgres({ credentials })`) or a name (`"postgres"`,
+   * credentials under `[state_store]`). Default: none (SQL destinations keep
+   * the state in their own `_dlt_pipeline_state`).
+   */
+  stateStore?: Destination | string;
 }
 
-const PIPELINE_OPTION_NAMES = ["pipelineName", "destination", "datasetName", "pipelinesDir", "progress", "projectDir", "register"];
+const PIPELINE_OPTION_NAMES = ["pipelineName", "destination", "datasetName", "pipelinesDir", "progress", "projectDir", "register", "stateStore"];
 
 export interface RunOptions extends ResourceOptions {
   /** A schema to use for this data (its name becomes the schema name). */
@@ -109,6 +118,7 @@ export class Pipeline {
   private readonly destinationReference: DestinationReference | undefined;
   private destinationInstance: Destination | undefined;
   private readonly register: PipelineOptions["register"];
+  private readonly stateStore: PipelineOptions["stateStore"];
   private readonly progressMode: ProgressMode;
   private readonly schemaStore: SchemaStore;
   private readonly extracted: LoadPackageStorage;
@@ -121,6 +131,7 @@ export class Pipeline {
   constructor(options: PipelineOptions = {}) {
     checkOptionNames(options, PIPELINE_OPTION_NAMES, "pipeline(options)");
     this.register = options.register;
+    this.stateStore = options.stateStore;
     this.pipelineName = options.pipelineName ?? defaultPipelineName();
     this.datasetName = options.datasetName ?? `${this.pipelineName}_dataset`;
     this.layout = new PipelineLayout(this.pipelineName, options.pipelinesDir ?? defaultPipelinesDir());
@@ -371,6 +382,7 @@ export class Pipeline {
     }
     progress.finish();
     await this.settleStateOfPackages(packages);
+    if (run.stateStore && packages.some((p) => p.status === "loaded")) await run.stateStore.save(this.stateValue);
     const info = this.loadInfo(run, packages, startedAt);
     if (packages.length > 0 && this.stateValue._local.firstRun) {
       this.stateValue._local.firstRun = false;
@@ -450,6 +462,7 @@ export class Pipeline {
       state: structuredClone(this.stateValue) as unknown as Record<string, unknown>,
       register: this.register,
       destination: async () => (this.destinationReference ? this.requireDestination() : undefined),
+      stateStore: this.stateStore,
     });
   }
 
@@ -512,6 +525,13 @@ export class Pipeline {
    */
   private async restoreStateIfNew(run: RunContext): Promise<void> {
     if (existsSync(this.stateFile) || this.listPendingPackages().normalized.length > 0) return;
+    if (run.stateStore) {
+      const stored = await run.stateStore.restore(this.pipelineName);
+      if (!stored) return;
+      this.stateValue = { ...newState(this.pipelineName, this.datasetName), ...decompressState(stored.state), _local: { firstRun: false } };
+      await writeStateFile(this.stateFile, this.stateValue);
+      return;
+    }
     const configured = run.destination!.configured;
     const client = await configured.createClient(new Schema(this.pipelineName));
     try {

@@ -17,6 +17,7 @@ import {
 } from "@dlt-ts/core";
 import { LoadConfiguration } from "@dlt-ts/loader";
 import { NormalizeConfiguration } from "@dlt-ts/normalizer";
+import { StateStore } from "./state-store.js";
 
 /**
  * Everything a run resolves before it reads a single item: dlt's runtime
@@ -38,6 +39,8 @@ export interface RunContext {
   readonly destination?: { readonly destination: Destination; readonly configured: ConfiguredDestination };
   /** The configured destination's capabilities, else generic ones. */
   readonly capabilities: DestinationCapabilities;
+  /** Where the state is kept besides the working dir (`pipeline({ stateStore })`). */
+  readonly stateStore?: StateStore;
 }
 
 /** What {@link prepareRun} needs of the pipeline. */
@@ -51,6 +54,8 @@ export interface RunContextInput {
   readonly register: ((container: DependencyContainer) => void) | undefined;
   /** The destination, resolved from its reference; undefined when the pipeline has none. */
   readonly destination: () => Promise<Destination | undefined>;
+  /** `pipeline({ stateStore })`. */
+  readonly stateStore: Destination | string | undefined;
 }
 
 /** Resolves a run's settings and destination, in that order, and fills the container. */
@@ -77,9 +82,33 @@ export async function prepareRun(input: RunContextInput): Promise<RunContext> {
   container.registerInstance(PIPELINE_CONTEXT, context);
   input.register?.(container);
 
+  const stateStore = input.stateStore
+    ? await StateStore.open(
+        input.stateStore,
+        {
+          pipelineName: input.pipelineName,
+          datasetName: input.datasetName,
+          workingDir: input.workingDir,
+          ...(input.projectDir ? { projectDir: input.projectDir } : {}),
+          providers,
+          container,
+        },
+        providers,
+      )
+    : undefined;
   const destination = await input.destination();
   if (!destination) {
-    return { providers, container, runtime, normalize, load, logger, datasetName: input.datasetName, capabilities: defaultCapabilities() };
+    return {
+      providers,
+      container,
+      runtime,
+      normalize,
+      load,
+      logger,
+      datasetName: input.datasetName,
+      capabilities: defaultCapabilities(),
+      ...(stateStore ? { stateStore } : {}),
+    };
   }
   // As dlt: the dataset name follows the destination's naming convention ("GitHub Data" → git_hub_data).
   const declared = destination.capabilities();
@@ -103,5 +132,6 @@ export async function prepareRun(input: RunContextInput): Promise<RunContext> {
     datasetName,
     destination: { destination, configured },
     capabilities: configured.capabilities,
+    ...(stateStore ? { stateStore } : {}),
   };
 }
