@@ -110,7 +110,7 @@ describe("failed steps and traces", () => {
     expect(error.message).toMatch(/^Pipeline half failed at step load while processing load package \S+: /);
     expect(error.message).toContain("\nPipeline half load step failed after ");
     expect(error.message).toContain("0 of 1 load package(s) were loaded");
-    expect(error.message).toContain("is partially loaded");
+    expect(error.message).toContain("was aborted after some of its jobs completed: the table chains that completed stay loaded");
     expect(error.message).not.toMatch(/load step completed/);
   });
 });

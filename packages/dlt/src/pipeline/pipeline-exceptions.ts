@@ -61,9 +61,13 @@ export function stepFailedMessage(step: PipelineStep, cause: unknown, context: S
   const lines = [`Pipeline ${name} failed at step ${step}${where}: ${cause instanceof Error ? cause.message : String(cause)}`];
   if (context.loadInfo) lines.push(context.loadInfo.toString());
   if (partially) {
+    const aborted = context.loadInfo?.loadPackages.find((p) => p.loadId === context.loadId)?.status === "aborted";
     lines.push(
-      `WARNING: load package ${context.loadId} is partially loaded: some of its jobs completed and others did not, ` +
-        `so the destination may hold part of it. Retry the load (run the pipeline again) before you drop the package.`,
+      aborted
+        ? `WARNING: load package ${context.loadId} was aborted after some of its jobs completed: the table chains that ` +
+            `completed stay loaded, the others were rolled back.`
+        : `WARNING: load package ${context.loadId} is partially loaded: some of its jobs completed and others did not, ` +
+            `so the destination may hold part of it. Retry the load (run the pipeline again) before you drop the package.`,
     );
   }
   if (context.hasPendingData) {
