@@ -5,6 +5,9 @@ import { PipelineStepFailed, Schema, pipeline, resource, source, type LoaderFile
 import { DuckdbTypeMapper, duckdb, duckdbCapabilities } from "@dlt-ts/destination-duckdb";
 import { closeClients, count, fixture, newPipeline, removeTempDirs, sqlOf, tempDir, type Row } from "./duckdb-test-utils.js";
 
+// Loads into a real DuckDB, which works on threads of its own: about a second a test when idle, many on a busy machine.
+jest.setTimeout(60_000);
+
 /*
  * pipeline() → extract → normalize → load into a DuckDB file, as a user runs it.
  */

@@ -1,5 +1,8 @@
 import { fixture, newPipeline, removeTempDirs } from "./duckdb-test-utils.js";
 
+// Loads into a real DuckDB, which works on threads of its own: about a second a test when idle, many on a busy machine.
+jest.setTimeout(60_000);
+
 afterAll(removeTempDirs);
 
 /**

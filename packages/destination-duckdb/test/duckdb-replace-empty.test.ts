@@ -3,6 +3,9 @@ import { pipeline } from "dlt-ts";
 import { duckdb } from "@dlt-ts/destination-duckdb";
 import { removeTempDirs, tempDir } from "./duckdb-test-utils.js";
 
+// Loads into a real DuckDB, which works on threads of its own: about a second a test when idle, many on a busy machine.
+jest.setTimeout(60_000);
+
 afterAll(removeTempDirs);
 
 describe("replace with no data", () => {

@@ -12,6 +12,9 @@ import {
 } from "@dlt-ts/destination-duckdb";
 import { removeTempDirs, tempDir } from "./duckdb-test-utils.js";
 
+// Loads into a real DuckDB, which works on threads of its own: about a second a test when idle, many on a busy machine.
+jest.setTimeout(60_000);
+
 const open: SqlClient[] = [];
 function client(file: string, dataset = "ds"): DuckdbSqlClient {
   const c = new DuckdbSqlClient(duckdbCapabilities(), dataset, DuckdbDatabase.file(file));

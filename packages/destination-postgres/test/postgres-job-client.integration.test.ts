@@ -10,6 +10,9 @@ import {
 import { PostgresJobClient, PostgresSqlClient } from "@dlt-ts/destination-postgres";
 import { HandPackage, dropDatasets, ensureTestDatabase, testSqlClient, uniqueDataset } from "./pg-test-utils.js";
 
+// Talks to the real Postgres server, another process: about a second a test when idle, many on a busy machine.
+jest.setTimeout(60_000);
+
 /*
  * The job client driven as the loader drives it, with job files written by
  * hand: initializeStorage → updateStoredSchema → jobs → completeTableChain → completeLoad.

@@ -7,6 +7,9 @@ import { PipelineStepFailed, Schema, pipeline, resource, source, type Pipeline, 
 import { PostgresTypeMapper, postgres, postgresCapabilities } from "@dlt-ts/destination-postgres";
 import { TEST_CREDENTIALS, TEST_URL, dropDatasets, ensureTestDatabase, uniqueDataset } from "./pg-test-utils.js";
 
+// Talks to the real Postgres server, another process: about a second a test when idle, many on a busy machine.
+jest.setTimeout(60_000);
+
 /*
  * pipeline() → extract → normalize → load into the real server, as a user runs it.
  */

@@ -2,6 +2,9 @@ import { capabilities, DatabaseTerminalException, DatabaseTransientException, Da
 import { PostgresSqlClient, postgresCapabilities } from "@dlt-ts/destination-postgres";
 import { TEST_CREDENTIALS, dropDatasets, ensureTestDatabase, testSqlClient, uniqueDataset } from "./pg-test-utils.js";
 
+// Talks to the real Postgres server, another process: about a second a test when idle, many on a busy machine.
+jest.setTimeout(60_000);
+
 const PREFIX = "sqlc";
 
 describe("PostgresSqlClient against the real server", () => {

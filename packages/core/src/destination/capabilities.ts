@@ -86,11 +86,11 @@ export function ansiEscapeIdentifier(identifier: string): string {
 
 /**
  * A SQL literal in standard SQL: `NULL`, numbers as digits, `TRUE`/`FALSE`,
- * dates as ISO-8601 text, binary (`Uint8Array`, `Buffer`, `ArrayBuffer`) as a
- * hex binary string `X'0aff'` (SQLite, DuckDB, MySQL, Snowflake, ... read it
- * as bytes), strings in single quotes with `'` doubled, anything else as JSON
- * text. A destination whose SQL differs (Postgres bytea `'\x..'`, SQL Server
- * `0x..`) wraps or replaces it.
+ * dates as ISO-8601 text, binary (`Uint8Array`, `Buffer`, `ArrayBuffer`) as
+ * the standard hex binary string `X'0aff'` (SQLite and MySQL read it as
+ * bytes), strings in single quotes with `'` doubled, anything else as JSON
+ * text. A destination whose SQL differs wraps or replaces it: Postgres
+ * (bytea `'\x0aff'`), DuckDB (`'\x0A\xFF'::BLOB`), SQL Server (`0x0aff`).
  *
  * @example
  * ansiEscapeLiteral("it's");                    // "'it''s'"

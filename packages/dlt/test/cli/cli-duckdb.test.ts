@@ -8,7 +8,8 @@ import { REPO_ROOT, dltTs, runNode, tempDir } from "./cli-runner.js";
  * another process, can open the database file afterwards.
  */
 
-jest.setTimeout(60_000);
+// Every test starts CLI processes (tsx compiles on start): seconds each, many more on a busy machine.
+jest.setTimeout(180_000);
 
 const duckdbInstalled = existsSync(path.join(REPO_ROOT, "packages", "destination-duckdb", "src", "index.ts"));
 if (!duckdbInstalled) console.log("Skipping the CLI's DuckDB tests: packages/destination-duckdb is not in this checkout");
@@ -64,13 +65,14 @@ void main();
     const dirArgs = ["--pipelines-dir", pipelinesDir];
     writeFileSync(
       path.join(project, "load.ts"),
-      `import { pipeline, resource, source } from "dlt-ts";
+      `import { incremental, pipeline, resource, source } from "dlt-ts";
 async function main() {
   const p = pipeline({ pipelineName: "duck_drop", pipelinesDir: ${JSON.stringify(pipelinesDir)}, destination: "duckdb", progress: "none" });
-  const shop = (p.state.sources.shop ??= { resources: {} }) as { resources: Record<string, { runs: number }> };
-  for (const name of ["users", "orders"]) shop.resources[name] = { runs: (shop.resources[name]?.runs ?? 0) + 1 };
+  const shop = (p.state.sources.shop ??= { resources: {} }) as { resources: Record<string, { runs?: number }> };
+  shop.resources.users = { runs: (shop.resources.users?.runs ?? 0) + 1 };
   const users = resource([{ id: 1, tags: ["a", "b"] }], { name: "users" });
-  const orders = resource([{ id: 10, lines: [{ sku: "x", parts: [1, 2] }] }], { name: "orders" });
+  // Without its state reset, a rerun would load no order: the incremental has seen this one.
+  const orders = resource([{ id: 10, lines: [{ sku: "x", parts: [1, 2] }] }], { name: "orders", incremental: incremental({ cursorPath: "id" }) });
   await p.run(source([users, orders], { name: "shop" }));
 }
 void main();
@@ -122,8 +124,10 @@ void main();
       "  Table orders__lines: 1 row",
       "  Table orders__lines__parts: 2 rows",
     ]);
-    const state = JSON.parse(readFileSync(path.join(pipelinesDir, "duck_drop", "state.json"), "utf8")) as { sources: unknown };
-    expect(state.sources).toEqual({ shop: { resources: { users: { runs: 2 }, orders: { runs: 1 } } } });
-    // Seven child processes one after the other: minutes on a busy machine.
-  }, 300_000);
+    const state = JSON.parse(readFileSync(path.join(pipelinesDir, "duck_drop", "state.json"), "utf8")) as {
+      sources: { shop: { resources: { users: unknown; orders: { incremental: { id: { lastValue: number } } } } } };
+    };
+    expect(state.sources.shop.resources.users).toEqual({ runs: 2 });
+    expect(state.sources.shop.resources.orders.incremental.id.lastValue).toBe(10);
+  }, 300_000); // seven child processes one after the other
 });

@@ -11,7 +11,8 @@ import { dltTs, runNode, tempDir, type CliResult } from "./cli-runner.js";
  * credentials from the environment, as a user's shell would.
  */
 
-jest.setTimeout(60_000);
+// Every test starts CLI processes (tsx compiles on start): seconds each, many more on a busy machine.
+jest.setTimeout(180_000);
 
 const dataset = uniqueDataset("cli_pg");
 const pipelinesDir = tempDir("dlt-ts-cli-pg-");
@@ -246,7 +247,7 @@ describe("dlt-ts pipeline <name> drop", () => {
     expect(show.stdout).toContain("  Table deals: 2 rows\n");
     const state = JSON.parse(readFileSync(path.join(pipelinesDir, "pg_drop", "state.json"), "utf8")) as { sources: unknown };
     expect(state.sources).toEqual({ crm: { resources: { deals: { seen: 2 }, users: { seen: 1 }, user_events: { seen: 1 } } } });
-  });
+  }, 300_000); // four child processes and two loads one after the other
 });
 
 describe("dlt-ts init <source> postgres", () => {

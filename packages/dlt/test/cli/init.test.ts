@@ -8,7 +8,8 @@ import { dltTs, runNode, tempDir, type CliResult } from "./cli-runner.js";
  * default pipelines dir (~/.dlt-ts/pipelines) is a scratch one.
  */
 
-jest.setTimeout(60_000);
+// Every test starts CLI processes (tsx compiles on start): seconds each, many more on a busy machine.
+jest.setTimeout(180_000);
 
 function read(dir: string, file: string): string {
   return readFileSync(path.join(dir, file), "utf8");

@@ -18,7 +18,8 @@ import { dltTs, tempDir, type CliResult } from "./cli-runner.js";
  * job, one with pending packages, and one whose sink is a module string.
  */
 
-jest.setTimeout(60_000);
+// Every test starts CLI processes (tsx compiles on start): seconds each, many more on a busy machine.
+jest.setTimeout(180_000);
 
 const pipelinesDir = tempDir("dlt-ts-cli-pipelines-");
 const dirArgs = ["--pipelines-dir", pipelinesDir];
