@@ -50,7 +50,7 @@ export function parseBucketUrl(bucketUrl: string, baseDir: string): BucketLocati
   if (url.username || url.password) {
     throw new InvalidBucketUrl(
       maskUrlCredentials(text),
-      "credentials do not belong in the URL; set destination.filesystem.credentials (aws_access_key_id, aws_secret_access_key) instead",
+      "credentials do not belong in the URL; set credentials (aws_access_key_id, aws_secret_access_key) in the destination's config instead",
     );
   }
   if (scheme === "file") {

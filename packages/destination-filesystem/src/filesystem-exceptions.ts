@@ -13,7 +13,7 @@ export class InvalidBucketUrl extends ConfigurationException {
 /** The text of {@link InvalidBucketUrl}; `bucketUrl` must already be masked. */
 export function invalidBucketUrlMessage(bucketUrl: string, reason: string): string {
   return (
-    `destination.filesystem.bucket_url "${bucketUrl}" cannot be used: ${reason}. ` +
+    `bucket_url "${bucketUrl}" cannot be used: ${reason}. ` +
     `Use file:///absolute/path, a local path (relative to the project dir) or s3://bucket/path.`
   );
 }

@@ -162,7 +162,7 @@ function tablePrefixLayout(layout: string, placeholders: readonly string[]): str
   if (before.length > 0) {
     throw new CantExtractTablePrefix(
       layout,
-      `only {${TABLE_PREFIX_PLACEHOLDERS.join("}, {")}} may come before {table_name}, but ${before.map((p) => `{${p}}`).join(", ")} do.`,
+      `only {${TABLE_PREFIX_PLACEHOLDERS.join("}, {")}} may come before {table_name}, and the layout has ${before.map((p) => `{${p}}`).join(", ")} there.`,
     );
   }
   // The character after {table_name} is part of the prefix, so "events" never selects "events_v2".
