@@ -3,7 +3,7 @@ import type { ColumnSchema, ColumnSlots, DataType, SlottedRow } from "@dlt-ts/co
 import { bytesToHex, toBytes } from "./binary-values.js";
 import type { DataRow } from "./data-row.js";
 import type { DataWriterOptions } from "./data-writer.js";
-import { toDecimalText } from "./decimal-values.js";
+import { exactNumberText, toDecimalText } from "./decimal-values.js";
 import { toJsonText } from "./json-text.js";
 import { formatDate, formatNaiveTimestamp, formatTime, formatTimestamp } from "./temporal-values.js";
 import { TextDataWriterBase, type ValueRenderer } from "./text-data-writer-base.js";
@@ -78,7 +78,7 @@ function csvRenderer(column: ColumnSchema): ValueRenderer {
       return (value) => (typeof value === "boolean" ? String(value) : quoteCsvField(String(value)));
     case "double":
     case "bigint":
-      return (value) => (typeof value === "number" || typeof value === "bigint" ? String(value) : plainField(value));
+      return (value) => (typeof value === "number" ? exactNumberText(value) : typeof value === "bigint" ? String(value) : plainField(value));
     case "decimal":
     case "wei":
       return (value) => toDecimalText(value);

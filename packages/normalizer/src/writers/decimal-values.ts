@@ -20,12 +20,23 @@ interface ParsedDecimal {
 export function toDecimalText(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
   // Integral numbers (every bigint column from JSON) print exactly as they are.
-  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === "number" && Number.isInteger(value)) return exactNumberText(value);
   const { negative, digits, scale } = parseDecimal(value);
   const padded = digits.padStart(scale + 1, "0");
   const integer = padded.slice(0, padded.length - scale).replace(/^0+(?=\d)/, "");
   const text = scale > 0 ? `${integer}.${padded.slice(padded.length - scale)}` : integer;
   return negative && /[1-9]/.test(padded) ? `-${text}` : text;
+}
+
+/**
+ * A finite number as text that names its exact value when it is an integer
+ * beyond 2^53: `String(2 ** 62)` is `4611686018427388000` (the shortest text
+ * that parses back to the same double), which a database reads as a
+ * different integer (or, for -(2^63), one out of range); the digits of the
+ * double's own value are `4611686018427387904`.
+ */
+export function exactNumberText(value: number): string {
+  return Number.isInteger(value) && !Number.isSafeInteger(value) ? BigInt(value).toString() : String(value);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { bytesToBase64 } from "./binary-values.js";
+import { exactNumberText } from "./decimal-values.js";
 import { ValueConversionError } from "./value-conversion-error.js";
 
 /** Deeper nesting is taken for a cycle (JSON.stringify would throw on one too). */
@@ -7,7 +8,8 @@ const MAX_DEPTH = 1000;
 /**
  * JSON text of a value, like `JSON.stringify` except that:
  * - a bigint is written as a JSON number with all its digits (`12345678901234567890`),
- *   never rounded through a double and never an error;
+ *   never rounded through a double and never an error; an integral number
+ *   beyond 2^53 with the digits of its exact value (`4611686018427387904`);
  * - a Uint8Array is written as a base64 string (RFC 4648, with padding);
  * - a Date is written as its ISO string (as `Date.prototype.toJSON`), an
  *   invalid Date as null.
@@ -29,6 +31,8 @@ export function toJsonText(value: unknown): string {
 
 function holdsBigintOrBinary(value: unknown, depth: number): boolean {
   if (typeof value === "bigint") return true;
+  // JSON.stringify writes an integer beyond 2^53 with rounded digits (2 ** 62 → 4611686018427388000).
+  if (typeof value === "number") return Number.isInteger(value) && !Number.isSafeInteger(value);
   if (value === null || typeof value !== "object") return false;
   if (value instanceof Uint8Array || depth >= MAX_DEPTH) return true;
   if (Array.isArray(value)) {
@@ -48,7 +52,7 @@ function write(value: unknown, depth: number): string | undefined {
     case "string":
       return JSON.stringify(value);
     case "number":
-      return Number.isFinite(value) ? String(value) : "null";
+      return Number.isFinite(value) ? exactNumberText(value) : "null";
     case "bigint":
       return value.toString();
     case "boolean":
