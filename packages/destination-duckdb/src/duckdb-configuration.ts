@@ -4,7 +4,9 @@ import { DuckdbCredentials } from "./duckdb-credentials.js";
 /**
  * Config of the DuckDB destination, resolved under `destination.<name>`
  * (`destination.duckdb` by default): `credentials` (the database path),
- * `create_indexes`, `replace_strategy`, `staging_dataset_name_layout`.
+ * `create_indexes`, `replace_strategy`, `staging_dataset_name_layout`, and
+ * DuckDB's own `memory_limit`, `threads`, `preserve_insertion_order`,
+ * `temp_directory` (env `DESTINATION__DUCKDB__MEMORY_LIMIT=512MB`).
  */
 @configSpec()
 export class DuckdbClientConfiguration {
@@ -19,4 +21,31 @@ export class DuckdbClientConfiguration {
   @config({ type: String }) replaceStrategy: ReplaceStrategy = "truncate-and-insert";
   /** Staging dataset name; `%s` is the dataset name. Default "%s_staging" (as dlt). */
   @config({ type: String }) stagingDatasetNameLayout = "%s_staging";
+  /**
+   * DuckDB's `memory_limit` (`"512MB"`, `"2GB"`): the most its buffer
+   * manager holds before it spills to `temp_directory`. Default: DuckDB's
+   * (80% of RAM). Lower keeps a load small on a laptop or a container, at
+   * the cost of spilling large loads to disk.
+   */
+  @config({ type: String, optional: true }) memoryLimit?: string;
+  /** DuckDB's `threads`. Default: DuckDB's (the cores). Fewer threads use less memory and CPU, and load slower. */
+  @config({ type: Number, optional: true }) threads?: number;
+  /**
+   * DuckDB's `preserve_insertion_order`. Default: DuckDB's (true). False lets
+   * DuckDB load without keeping rows in order, with less memory; dlt-ts
+   * needs no order (rows carry their keys).
+   */
+  @config({ type: Boolean, optional: true }) preserveInsertionOrder?: boolean;
+  /** DuckDB's `temp_directory`, where it spills what does not fit `memory_limit`. Default: DuckDB's (`<database>.tmp`). */
+  @config({ type: String, optional: true }) tempDirectory?: string;
+
+  /** The settings DuckDB opens the database with (those set). */
+  duckdbSettings(): Record<string, string> {
+    const settings: Record<string, string> = {};
+    if (this.memoryLimit !== undefined) settings.memory_limit = this.memoryLimit;
+    if (this.threads !== undefined) settings.threads = String(this.threads);
+    if (this.preserveInsertionOrder !== undefined) settings.preserve_insertion_order = String(this.preserveInsertionOrder);
+    if (this.tempDirectory !== undefined) settings.temp_directory = this.tempDirectory;
+    return settings;
+  }
 }

@@ -26,6 +26,8 @@ export class DuckdbDatabase {
   /** The instance once open: closed synchronously, so a new open never overlaps the old one. */
   private opened: DuckdbInstanceLike | undefined;
   private connections = 0;
+  /** DuckDB config the next open uses. */
+  private settings: Record<string, string> = {};
 
   private constructor(
     /** Absolute file path, or `:memory:`. */
@@ -34,20 +36,26 @@ export class DuckdbDatabase {
     private readonly open: () => Promise<DuckdbInstanceLike>,
   ) {}
 
-  /** The database of a file, shared by all callers in this process; relative paths are resolved against the cwd. */
-  static file(filePath: string): DuckdbDatabase {
+  /**
+   * The database of a file, shared by all callers in this process; relative
+   * paths are resolved against the cwd. `settings` (DuckDB config such as
+   * `memory_limit`) apply when the file is opened: by the first caller while
+   * it stays open.
+   */
+  static file(filePath: string, settings: Record<string, string> = {}): DuckdbDatabase {
     const absolute = path.resolve(filePath);
     let database = DuckdbDatabase.files.get(absolute);
     if (!database) {
-      database = new DuckdbDatabase(absolute, false, () => DuckDBInstance.create(absolute));
+      database = new DuckdbDatabase(absolute, false, () => DuckDBInstance.create(absolute, database!.settings));
       DuckdbDatabase.files.set(absolute, database);
     }
+    database.settings = settings;
     return database;
   }
 
   /** A new in-memory database, open as long as the returned object lives. */
-  static memory(): DuckdbDatabase {
-    return new DuckdbDatabase(MEMORY_DATABASE, true, () => DuckDBInstance.create(MEMORY_DATABASE));
+  static memory(settings: Record<string, string> = {}): DuckdbDatabase {
+    return new DuckdbDatabase(MEMORY_DATABASE, true, () => DuckDBInstance.create(MEMORY_DATABASE, settings));
   }
 
   /** A database on an instance the caller opened (and closes). */

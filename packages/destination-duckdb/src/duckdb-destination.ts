@@ -26,6 +26,14 @@ export interface DuckdbDestinationOptions extends SqlDestinationOptions {
   replaceStrategy?: ReplaceStrategy;
   /** Default "%s_staging". */
   stagingDatasetNameLayout?: string;
+  /** DuckDB's `memory_limit`, e.g. "512MB". Default: DuckDB's (80% of RAM). */
+  memoryLimit?: string;
+  /** DuckDB's `threads`. Default: DuckDB's (the cores). */
+  threads?: number;
+  /** DuckDB's `preserve_insertion_order`. Default: DuckDB's (true). */
+  preserveInsertionOrder?: boolean;
+  /** DuckDB's `temp_directory`. Default: DuckDB's. */
+  tempDirectory?: string;
 }
 
 function isInstance(value: unknown): value is DuckdbInstanceLike {
@@ -97,12 +105,13 @@ export class DuckdbDestination extends SqlDestinationBase<DuckdbClientConfigurat
   private database(config: DuckdbClientConfiguration, context: DestinationContext): DuckdbDatabase {
     if (this.ownDatabase) return this.ownDatabase;
     const location = config.credentials?.database;
-    if (location === MEMORY_DATABASE) return (this.ownDatabase = DuckdbDatabase.memory());
+    const settings = config.duckdbSettings();
+    if (location === MEMORY_DATABASE) return (this.ownDatabase = DuckdbDatabase.memory(settings));
     if (location === PIPELINE_DATABASE) {
       mkdirSync(context.workingDir, { recursive: true });
-      return DuckdbDatabase.file(path.join(context.workingDir, `${context.pipelineName}.duckdb`));
+      return DuckdbDatabase.file(path.join(context.workingDir, `${context.pipelineName}.duckdb`), settings);
     }
-    return DuckdbDatabase.file(location ?? `${context.pipelineName}.duckdb`);
+    return DuckdbDatabase.file(location ?? `${context.pipelineName}.duckdb`, settings);
   }
 }
 
