@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<void>> = {
   sink: async () => (await import("./sink.js")).benchSink(),
   postgres: async () => (await import("./postgres.js")).benchPostgres(),
   duckdb: async () => (await import("./duckdb.js")).benchDuckdb(),
+  "source-sql": async () => (await import("./source-sql.js")).benchSourceSql(),
 };
 
 async function main(): Promise<void> {

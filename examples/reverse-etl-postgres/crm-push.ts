@@ -25,8 +25,8 @@ export interface CrmPushOptions {
  * in the state store (`[state_store] credentials`), so a fresh container
  * continues where the last one stopped.
  */
-export async function crmPush(options: CrmPushOptions = {}): Promise<LoadInfo> {
-  const contacts = await sqlTable({
+export function crmPush(options: CrmPushOptions = {}): Promise<LoadInfo> {
+  const contacts = sqlTable({
     table: "contacts",
     schema: options.schema ?? "public",
     primaryKey: "id",

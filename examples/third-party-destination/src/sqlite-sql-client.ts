@@ -157,9 +157,25 @@ export class SqliteSqlClient extends SqlClientBase {
     });
   }
 
-  /** Runs statements one by one: SQLite runs in-process, so joining them saves nothing. */
+  /**
+   * Runs statements one by one: SQLite runs in-process, so joining them saves
+   * nothing. A `BEGIN` among them that is not followed by its `COMMIT`
+   * (a later statement failed) is rolled back, so the one connection is not
+   * left inside a transaction.
+   */
   override async executeMany(statements: readonly string[]): Promise<void> {
-    for (const statement of statements) if (statement.trim()) await this.execute(statement);
+    let opened = false;
+    try {
+      for (const statement of statements) {
+        if (!statement.trim()) continue;
+        await this.execute(statement);
+        if (/^\s*BEGIN\b/i.test(statement)) opened = true;
+        else if (/^\s*(COMMIT|END|ROLLBACK)\b/i.test(statement)) opened = false;
+      }
+    } catch (error) {
+      if (opened && !this.inTransaction) await this.execute("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
   }
 
   /**

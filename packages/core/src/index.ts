@@ -43,6 +43,7 @@ export type {
   ColumnSchema,
   LoaderFileFormat,
   MergeStrategy,
+  Scd2Settings,
   ReplaceStrategy,
   SchemaUpdate,
   StoredSchema,

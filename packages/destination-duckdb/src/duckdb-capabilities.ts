@@ -67,7 +67,7 @@ export function duckdbCapabilities(): DestinationCapabilities {
     timestampPrecision: 6,
     maxRowsPerInsert: Number.POSITIVE_INFINITY,
     maxParametersPerQuery: Number.POSITIVE_INFINITY,
-    supportedMergeStrategies: ["delete-insert", "upsert"],
+    supportedMergeStrategies: ["delete-insert", "upsert", "insert-only", "scd2"],
     supportedReplaceStrategies: ["truncate-and-insert", "insert-from-staging"],
     namingConvention: "snake_case",
   });

@@ -1,7 +1,8 @@
+import * as path from "node:path";
 import { ResultReturnType, type DuckDBConnection } from "@duckdb/node-api";
 import { DatabaseException, type DestinationCapabilities, type SqlQueryResult } from "@dlt-ts/core";
 import { SqlClientBase, type SqlConnection } from "@dlt-ts/sql";
-import { DuckdbDatabase } from "./duckdb-database.js";
+import { DuckdbDatabase, MEMORY_DATABASE } from "./duckdb-database.js";
 import { classifyDuckdbError } from "./duckdb-errors.js";
 import { readRows, toDuckdbValue } from "./duckdb-values.js";
 
@@ -72,6 +73,20 @@ export class DuckdbSqlClient extends SqlClientBase {
 
   classifyError(error: unknown): DatabaseException {
     return classifyDuckdbError(error);
+  }
+
+  /**
+   * The dataset's schema, qualified with the database (catalog) when the two
+   * share a name (dataset `s` in `s.duckdb`): DuckDB rejects a bare `s` as an
+   * ambiguous reference to catalog or schema. The unescaped form stays the
+   * bare schema name, as catalog queries compare it with `schema_name`.
+   */
+  override fullyQualifiedDatasetName(escape = true): string {
+    const schema = super.fullyQualifiedDatasetName(escape);
+    if (!escape) return schema;
+    const catalog = duckdbCatalogName(this.database.path);
+    if (catalog.toLowerCase() !== this.capabilities.casefoldIdentifier(this.datasetName).toLowerCase()) return schema;
+    return `${this.capabilities.escapeIdentifier(catalog)}.${schema}`;
   }
 
   override async createDataset(): Promise<void> {
@@ -150,4 +165,10 @@ export class DuckdbSqlClient extends SqlClientBase {
       // The dataset does not exist yet; the next lease tries again.
     }
   }
+}
+
+/** The catalog name DuckDB gives a database: `memory` in memory, else the file name up to its first dot. */
+function duckdbCatalogName(databasePath: string): string {
+  if (databasePath === MEMORY_DATABASE) return "memory";
+  return path.basename(databasePath).split(".")[0] ?? "";
 }

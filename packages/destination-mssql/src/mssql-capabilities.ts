@@ -113,7 +113,7 @@ export function mssqlCapabilities(options: MssqlCapabilitiesOptions = {}): Desti
     timestampPrecision: 6,
     maxRowsPerInsert: MSSQL_MAX_ROWS_PER_INSERT,
     maxParametersPerQuery: MSSQL_MAX_PARAMETERS,
-    supportedMergeStrategies: ["delete-insert", "upsert"],
+    supportedMergeStrategies: ["delete-insert", "upsert", "insert-only", "scd2"],
     supportedReplaceStrategies: ["truncate-and-insert", "insert-from-staging"],
     namingConvention: "snake_case",
   });

@@ -71,7 +71,7 @@ describe("mssqlCapabilities", () => {
       timestampPrecision: 6,
       decimalPrecision: [38, 9],
       weiPrecision: [38, 0],
-      supportedMergeStrategies: ["delete-insert", "upsert"],
+      supportedMergeStrategies: ["delete-insert", "upsert", "insert-only", "scd2"],
       supportedReplaceStrategies: ["truncate-and-insert", "insert-from-staging"],
     });
     expect(caps.casefoldIdentifier("MixedCase")).toBe("MixedCase");

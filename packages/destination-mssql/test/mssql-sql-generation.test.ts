@@ -199,6 +199,37 @@ describe("SQL sent for the GitHub fixtures (offline, reviewed snapshots)", () =>
     expect(text).toMatch(/^DELETE d FROM \[github_upsert\]\.\[issues__labels\] AS d WHERE d\.\[_dlt_root_id\] IN \(SELECT _dlt_key FROM #_dlt_previous_<id>\)/m);
   });
 
+  test("merge (insert-only) of issues: INSERT ... WHERE NOT EXISTS per table, nested rows by their row key", async () => {
+    const server = new FakeServer();
+    const p = newPipeline("github_insert_only", server);
+    const info = await p.run(resource(slimIssues, { name: "issues", writeDisposition: { disposition: "merge", strategy: "insert-only" }, primaryKey: "id" }));
+    expect(info.hasFailedJobs).toBe(false);
+    const text = render(server.log, ["FOLLOW-UPS"]);
+    expect(text).toMatchSnapshot();
+    expect(text).toMatch(/^INSERT INTO \[github_insert_only\]\.\[issues\] .* WHERE NOT EXISTS \(SELECT 1 FROM \[github_insert_only\]\.\[issues\] AS d WHERE d\.\[id\] = s\.\[id\]\)/m);
+    expect(text).toMatch(/^INSERT INTO \[github_insert_only\]\.\[issues__labels\] .* WHERE NOT EXISTS \(SELECT 1 FROM \[github_insert_only\]\.\[issues__labels\] AS d WHERE d\.\[_dlt_id\] = s\.\[_dlt_id\]\)/m);
+    expect(text).not.toMatch(/^(MERGE|UPDATE|DELETE)/m);
+  });
+
+  test("merge (scd2) of issues: retire absent versions by row hash, insert new ones valid from the boundary, nested rows insert-only", async () => {
+    const server = new FakeServer();
+    const p = newPipeline("github_scd2", server);
+    const info = await p.run(
+      resource(slimIssues, {
+        name: "issues",
+        writeDisposition: { disposition: "merge", strategy: "scd2", boundaryTimestamp: "2024-01-01T00:00:00Z" },
+        mergeKey: "id",
+      }),
+    );
+    expect(info.hasFailedJobs).toBe(false);
+    const text = render(server.log, ["FOLLOW-UPS"]);
+    expect(text).toMatchSnapshot();
+    expect(text).toMatch(
+      /^UPDATE \[github_scd2\]\.\[issues\] SET \[_dlt_valid_to\] = N'2024-01-01T00:00:00\.000Z' WHERE \[_dlt_valid_to\] IS NULL AND \[_dlt_id\] NOT IN \(SELECT \[_dlt_id\] FROM \[github_scd2_staging\]\.\[issues\]\) AND \[id\] IN/m,
+    );
+    expect(text).toMatch(/^INSERT INTO \[github_scd2\]\.\[issues__labels\] .* WHERE \[_dlt_id\] NOT IN \(SELECT \[_dlt_id\] FROM \[github_scd2\]\.\[issues__labels\]\)/m);
+  });
+
   test("merge with a hard-delete flag, a dedup sort column and no nested tables", async () => {
     const server = new FakeServer();
     const p = newPipeline("merge_flags", server);

@@ -74,7 +74,7 @@ export function postgresCapabilities(): DestinationCapabilities {
     timestampPrecision: 6,
     maxRowsPerInsert: Number.POSITIVE_INFINITY,
     maxParametersPerQuery: 65535,
-    supportedMergeStrategies: ["delete-insert", "upsert"],
+    supportedMergeStrategies: ["delete-insert", "upsert", "insert-only", "scd2"],
     supportedReplaceStrategies: ["truncate-and-insert", "insert-from-staging", "staging-optimized"],
     namingConvention: "snake_case",
   });

@@ -7,6 +7,7 @@ export const CONFORMANCE_CASES = [
   "data-types",
   "schema-evolution",
   "write-dispositions",
+  "merge-keys",
   "hostile-identifiers",
   "state-restore",
   "resume",

@@ -6,6 +6,7 @@ import { capabilitiesCases } from "./cases/capabilities.cases.js";
 import { chainAtomicityCases } from "./cases/chain-atomicity.cases.js";
 import { dataTypesCases } from "./cases/data-types.cases.js";
 import { hostileIdentifiersCases } from "./cases/hostile-identifiers.cases.js";
+import { mergeKeysCases } from "./cases/merge-keys.cases.js";
 import { resumeCases } from "./cases/resume.cases.js";
 import { schemaEvolutionCases } from "./cases/schema-evolution.cases.js";
 import { sqlClientCases } from "./cases/sql-client.cases.js";
@@ -20,6 +21,7 @@ const CASES: Record<ConformanceCase, { title: string; register: (t: CaseRegistra
   "data-types": { title: "data types", register: dataTypesCases },
   "schema-evolution": { title: "schema evolution and variant columns", register: schemaEvolutionCases },
   "write-dispositions": { title: "write dispositions", register: writeDispositionsCases },
+  "merge-keys": { title: "merge, replace and keys as dlt", register: mergeKeysCases },
   "hostile-identifiers": { title: "hostile identifiers", register: hostileIdentifiersCases },
   "state-restore": { title: "state restore", register: stateRestoreCases },
   resume: { title: "resume of interrupted loads", register: resumeCases },
@@ -43,7 +45,7 @@ function plannedCapabilities(options: DestinationConformanceOptions): Destinatio
  * and reads results back through `pipeline.sqlClient()`.
  *
  * Cases: capabilities, sql-client, data-types, schema-evolution,
- * write-dispositions, hostile-identifiers, state-restore, resume,
+ * write-dispositions, merge-keys, hostile-identifiers, state-restore, resume,
  * chain-atomicity (a table the test creates first, with a `BIGINT` column
  * `n` and a `CHECK (n < 1000)` constraint, rejects rows) (see
  * {@link DestinationConformanceOptions.skip} to leave some out, with a reason).

@@ -16,3 +16,7 @@ export { ChunkedOutput } from "./writers/chunked-output.js";
 // The [normalize] and [data_writer] config sections
 export { NormalizeConfiguration, DataWriterConfiguration } from "./stage/normalize-configuration.js";
 export type { NormalizeOptions } from "./stage/package-normalizer.js";
+
+// Errors of merge tables raised before anything is written
+export { InvalidMergeHints, RootKeyMissing } from "./stage/merge-table-checks.js";
+export { MissingMergeKeyValue } from "./relational/relational-normalizer.js";

@@ -57,6 +57,9 @@ interface SharedState {
  * transactions use `BEGIN` / `COMMIT` / `ROLLBACK` (hooks `beginTransaction`,
  * `commitTransaction`, `rollbackTransaction` for dialects that differ).
  */
+/** SQL text that starts a transaction of its own. */
+const OPENS_TRANSACTION = /(^|;)\s*(BEGIN|START\s+TRANSACTION)\b/i;
+
 export abstract class SqlClientBase implements SqlClient {
   readonly stagingDatasetName: string;
   /** The connection of the transaction this view runs in; undefined on a pool-level client. */
@@ -178,9 +181,12 @@ export abstract class SqlClientBase implements SqlClient {
     const connection = await this.lease();
     const tx = this.view({ txConnection: connection });
     let broken: unknown;
+    let fromFn = false;
     try {
       await this.beginTransaction(connection);
+      fromFn = true;
       const result = await fn(tx);
+      fromFn = false;
       await this.commitTransaction(connection);
       return result;
     } catch (error) {
@@ -191,7 +197,9 @@ export abstract class SqlClientBase implements SqlClient {
       } catch (rollbackError) {
         broken = rollbackError;
       }
-      throw classified;
+      // As documented: fn's own error is rethrown as it is (the client's errors in it are classified
+      // already); BEGIN and COMMIT failures are the driver's, classified here.
+      throw fromFn ? error : classified;
     } finally {
       connection.release(broken);
     }
@@ -242,6 +250,16 @@ export abstract class SqlClientBase implements SqlClient {
       const classified = this.classifyError(error, statement);
       // A transient error usually means the connection itself is gone: do not hand it out again.
       if (classified instanceof DatabaseTransientException) broken = error;
+      else if (statement !== undefined && OPENS_TRANSACTION.test(statement)) {
+        // Text that opened its own transaction (`BEGIN; ...; COMMIT` through executeMany) and failed
+        // midway leaves the connection inside an aborted transaction: end it before the pool hands
+        // the connection out again, or drop the connection when that fails.
+        try {
+          await this.rollbackTransaction(connection);
+        } catch (rollbackError) {
+          broken = rollbackError;
+        }
+      }
       throw classified;
     } finally {
       connection.release(broken);

@@ -17,6 +17,8 @@ export interface FollowupSqlContext {
   tempTableName?(name: string): string;
   /** `DELETE FROM table AS alias` in the destination's dialect (SQL Server: `DELETE alias FROM table AS alias`). */
   deleteFromSql?(table: string, alias: string): string;
+  /** The load the follow-up completes: its time is scd2's default boundary. */
+  loadId?: string;
 }
 
 /** Thrown when a merge cannot be generated from the table hints. */
@@ -97,8 +99,10 @@ function dedupOrder(ctx: FollowupSqlContext, root: TableSchema): string {
  * SELECT of `cols` from `from`, one row per `partition` key (the first by
  * `order`), filtered by `condition`.
  */
-function dedupSelect(from: string, partition: string[], cols: string[], order: string, condition: string): string {
+function dedupSelect(from: string, partition: string[], cols: string[], order: string, condition: string, skip = false): string {
   const list = cols.join(", ");
+  // The user declared the load free of duplicates (`deduplicated`): no window, as dlt.
+  if (skip) return `SELECT ${list} FROM ${from} AS _dlt_dedup WHERE ${condition}`;
   return (
     `SELECT ${list} FROM (SELECT ROW_NUMBER() OVER (PARTITION BY ${partition.join(", ")} ORDER BY ${order}) AS ${DEDUP_RN}, * ` +
     `FROM ${from}) AS _dlt_dedup WHERE ${DEDUP_RN} = 1 AND (${condition})`
@@ -144,6 +148,7 @@ export function generateMergeSql(ctx: FollowupSqlContext): string[] {
   const nested = ctx.chain.length > 1;
   const hd = hardDelete(ctx, root);
   const order = dedupOrder(ctx, root);
+  const skip = root.stageDataDeduplicated === true;
 
   let rowKey: string | undefined;
   if (nested && (primary.length > 0 || merge.length > 0 || hd)) rowKey = esc(rowKeyColumn(ctx, root));
@@ -173,7 +178,7 @@ export function generateMergeSql(ctx: FollowupSqlContext): string[] {
     inserts = tempName(ctx, "insert");
     const select =
       primary.length > 0
-        ? dedupSelect(stagingRoot, primary, [`${rowKey} AS _dlt_key`], order, kept)
+        ? dedupSelect(stagingRoot, primary, [`${rowKey} AS _dlt_key`], order, kept, skip)
         : `SELECT ${rowKey} AS _dlt_key FROM ${stagingRoot} WHERE ${kept}`;
     sql.push(ctx.tempTableSql(inserts, select));
   }
@@ -185,13 +190,19 @@ export function generateMergeSql(ctx: FollowupSqlContext): string[] {
     const target = ctx.client.makeQualifiedTableName(table.name);
     const source = ctx.staging.makeQualifiedTableName(table.name);
     let select: string;
-    if (inserts) {
-      const key = isRoot ? rowKey : rootKeys.get(table.name);
-      select = `SELECT ${list} FROM ${source} WHERE ${key} IN (SELECT _dlt_key FROM ${inserts})`;
-    } else if (isRoot && primary.length > 0) {
-      select = dedupSelect(source, primary, cols, order, kept);
+    if (inserts && isRoot) {
+      // Deduplicated again: rows sharing a row key (the same item twice with its own _dlt_id) pass the IN test together.
+      const condition = `${rowKey} IN (SELECT _dlt_key FROM ${inserts})`;
+      select = primary.length > 0 ? dedupSelect(source, primary, cols, order, condition, skip) : `SELECT ${list} FROM ${source} WHERE ${condition}`;
+    } else if (!isRoot) {
+      // Nested rows are deduplicated by their own row key, as dlt: the same root row twice in
+      // staging (a user-given _dlt_id, a retried job) must not insert its nested rows twice.
+      const condition = inserts ? `${rootKeys.get(table.name)} IN (SELECT _dlt_key FROM ${inserts})` : "1 = 1";
+      select = dedupSelect(source, [esc(rowKeyColumn(ctx, table))], cols, "(SELECT NULL)", condition, skip);
+    } else if (primary.length > 0) {
+      select = dedupSelect(source, primary, cols, order, kept, skip);
     } else {
-      select = `SELECT ${list} FROM ${source} WHERE ${isRoot ? kept : "1 = 1"}`;
+      select = `SELECT ${list} FROM ${source} WHERE ${kept}`;
     }
     sql.push(`INSERT INTO ${target} (${list}) ${select}`);
   }
@@ -218,6 +229,7 @@ export function generateUpsertSql(ctx: FollowupSqlContext, mergeStatement: Merge
   const order = dedupOrder(ctx, root);
   const rootCols = columns(root).map((c) => esc(c.name));
   const nested = ctx.chain.slice(1);
+  const skip = root.stageDataDeduplicated === true;
 
   let previous: string | undefined;
   let upserted: string | undefined;
@@ -232,10 +244,10 @@ export function generateUpsertSql(ctx: FollowupSqlContext, mergeStatement: Merge
       ),
     );
     upserted = tempName(ctx, "upserted");
-    sql.push(ctx.tempTableSql(upserted, dedupSelect(stagingRoot, primary, [`${rowKey} AS _dlt_key`], order, hd ? hd.kept() : "1 = 1")));
+    sql.push(ctx.tempTableSql(upserted, dedupSelect(stagingRoot, primary, [`${rowKey} AS _dlt_key`], order, hd ? hd.kept() : "1 = 1", skip)));
   }
 
-  const source = `(${dedupSelect(stagingRoot, primary, rootCols, order, "1 = 1")})`;
+  const source = `(${dedupSelect(stagingRoot, primary, rootCols, order, "1 = 1", skip)})`;
   sql.push(mergeStatement(rootName, source, keyMatch(primary, "d", "s"), root, hd && { deleted: hd.deleted("s."), kept: hd.kept("s.") }));
 
   for (const table of nested) {
@@ -252,6 +264,102 @@ export function generateUpsertSql(ctx: FollowupSqlContext, mergeStatement: Merge
     );
   }
   return sql;
+}
+
+/**
+ * Merge with the `insert-only` strategy, as dlt: staging rows whose primary
+ * key the table does not hold yet are inserted (deduplicated on the primary
+ * key, without rows a `hardDelete` column flags); rows already there are
+ * never updated. Nested rows are inserted when their row key is new (the
+ * root row ids are derived from the primary key, so a record already loaded
+ * keeps its nested rows and gains only new list elements). Plain
+ * `INSERT ... WHERE NOT EXISTS`, so no MERGE support is needed.
+ */
+export function generateInsertOnlySql(ctx: FollowupSqlContext): string[] {
+  const root = ctx.chain[0]!;
+  const esc = (n: string) => ctx.client.escapeColumnName(n);
+  const primary = columnsWith(root, "primaryKey").map((c) => esc(c.name));
+  if (primary.length === 0) throw mergeError(ctx, `the insert-only strategy needs a primary key on table "${root.name}"`);
+  const skip = root.stageDataDeduplicated === true;
+  const hd = hardDelete(ctx, root);
+  const sql: string[] = [];
+  for (const table of ctx.chain) {
+    const isRoot = table === root;
+    const cols = columns(table).map((c) => esc(c.name));
+    const target = ctx.client.makeQualifiedTableName(table.name);
+    const staged = ctx.staging.makeQualifiedTableName(table.name);
+    const keys = isRoot ? primary : [esc(rowKeyColumn(ctx, table))];
+    const source = isRoot
+      ? dedupSelect(staged, primary, cols, dedupOrder(ctx, root), hd ? hd.kept() : "1 = 1", skip)
+      : dedupSelect(staged, keys, cols, "(SELECT NULL)", "1 = 1", skip);
+    sql.push(
+      `INSERT INTO ${target} (${cols.join(", ")}) SELECT ${cols.join(", ")} FROM (${source}) AS s ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM ${target} AS d WHERE ${keyMatch(keys, "d", "s")})`,
+    );
+  }
+  return sql;
+}
+
+/**
+ * Merge with the `scd2` strategy, as dlt: active versions of the root table
+ * whose row version (hash) is not in staging retire (`validTo` set to the
+ * boundary; with a merge key only those whose key is in staging, so an
+ * incremental load retires nothing else); staging versions not active yet
+ * are inserted, valid from the boundary, open (`validTo` NULL or the
+ * active-record timestamp). Nested tables are insert-only by row key.
+ */
+export function generateScd2Sql(ctx: FollowupSqlContext): string[] {
+  const root = ctx.chain[0]!;
+  const settings = root.scd2;
+  if (!settings) throw mergeError(ctx, `table "${root.name}" has no scd2 settings (write disposition { disposition: "merge", strategy: "scd2" })`);
+  const esc = (n: string) => ctx.client.escapeColumnName(n);
+  const lit = ctx.client.capabilities.escapeLiteral;
+  const from = esc(settings.validFrom);
+  const to = esc(settings.validTo);
+  const hash = esc(settings.rowVersionColumn);
+  const boundary = lit(settings.boundaryTimestamp ?? loadTime(ctx.loadId));
+  const active = settings.activeRecordTimestamp === undefined ? "NULL" : lit(settings.activeRecordTimestamp);
+  const isActive = settings.activeRecordTimestamp === undefined ? `${to} IS NULL` : `${to} = ${active}`;
+  const rootName = ctx.client.makeQualifiedTableName(root.name);
+  const stagingRoot = ctx.staging.makeQualifiedTableName(root.name);
+  const skip = root.stageDataDeduplicated === true;
+  const sql: string[] = [];
+
+  let retire = `UPDATE ${rootName} SET ${to} = ${boundary} WHERE ${isActive} AND ${hash} NOT IN (SELECT ${hash} FROM ${stagingRoot})`;
+  const mergeKeys = columnsWith(root, "mergeKey").map((c) => esc(c.name));
+  if (mergeKeys.length === 1) retire += ` AND ${mergeKeys[0]} IN (SELECT ${mergeKeys[0]} FROM ${stagingRoot})`;
+  else if (mergeKeys.length > 1) {
+    retire += ` AND EXISTS (SELECT 1 FROM ${stagingRoot} AS s WHERE ${mergeKeys.map((k) => `s.${k} = ${rootName}.${k}`).join(" AND ")})`;
+  }
+  sql.push(retire);
+
+  const cols = columns(root)
+    .map((c) => esc(c.name))
+    .filter((c) => c !== from && c !== to);
+  const versions = dedupSelect(stagingRoot, [hash], cols, "(SELECT NULL)", "1 = 1", skip);
+  sql.push(
+    `INSERT INTO ${rootName} (${cols.join(", ")}, ${from}, ${to}) SELECT ${cols.join(", ")}, ${boundary}, ${active} FROM (${versions}) AS s ` +
+      `WHERE ${hash} NOT IN (SELECT ${hash} FROM ${rootName} WHERE ${isActive})`,
+  );
+
+  for (const table of ctx.chain.slice(1)) {
+    const target = ctx.client.makeQualifiedTableName(table.name);
+    const staged = ctx.staging.makeQualifiedTableName(table.name);
+    const rowKey = esc(rowKeyColumn(ctx, table));
+    const nestedCols = columns(table).map((c) => esc(c.name));
+    const source = dedupSelect(staged, [rowKey], nestedCols, "(SELECT NULL)", "1 = 1", skip);
+    sql.push(
+      `INSERT INTO ${target} (${nestedCols.join(", ")}) SELECT ${nestedCols.join(", ")} FROM (${source}) AS s ` +
+        `WHERE ${rowKey} NOT IN (SELECT ${rowKey} FROM ${target})`,
+    );
+  }
+  return sql;
+}
+
+/** A load id (`<epoch seconds>.<fraction>`) as ISO text: when the load's versions become valid. */
+function loadTime(loadId: string | undefined): string {
+  const seconds = Number(loadId);
+  return (Number.isFinite(seconds) ? new Date(Math.floor(seconds * 1000)) : new Date()).toISOString();
 }
 
 /** Conditions on the source rows of a MERGE when the table has a hard_delete column. */

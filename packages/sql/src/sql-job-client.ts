@@ -28,6 +28,8 @@ import {
   generateMergeSql,
   generateReplaceSql,
   generateUpsertSql,
+  generateInsertOnlySql,
+  generateScd2Sql,
   standardMergeStatement,
   type FollowupSqlContext,
 } from "./sql-followup-sql.js";
@@ -153,7 +155,8 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
   async updateStoredSchema(update: Record<string, TableSchema>): Promise<void> {
     await this.sqlClient.transaction(async (tx) => {
       const stored = await this.isSchemaVersionStored(tx);
-      const names = new Set(Object.keys(update));
+      // A table that never saw data (columns hinted in code only) is not created, as dlt.
+      const names = new Set(Object.keys(update).filter((name) => this.schema.tables[name]?.seenData !== false));
       if (!stored) for (const table of this.schemaDataTables()) names.add(table.name);
       const tables = [...names].map((name) => this.fullTable(name, update[name] ?? this.schema.tables[name]!));
       await this.syncTables(tx, tables, this.options.createIndexes);
@@ -366,6 +369,7 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
         tempTableSql: (name, select) => this.tempTableSql(name, select),
         tempTableName: (name) => this.tempTableName(name),
         deleteFromSql: (table, alias) => this.deleteFromSql(table, alias),
+        loadId,
       };
       for (const statement of this.followupSql(ctx)) await tx.execute(statement);
       await this.markJobLoaded(tx, loadId, marker);
@@ -431,6 +435,8 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
     if (root.writeDisposition === "replace") return generateReplaceSql(ctx);
     const strategy = this.mergeStrategyOf(root);
     if (strategy === "upsert") return generateUpsertSql(ctx, this.mergeStatement(ctx.client));
+    if (strategy === "insert-only") return generateInsertOnlySql(ctx);
+    if (strategy === "scd2" && this.capabilities.supportedMergeStrategies.includes("scd2")) return generateScd2Sql(ctx);
     if (strategy !== "delete-insert") {
       throw new DestinationTerminalException(
         `Table "${root.name}" asks for merge strategy "${strategy}", which this destination does not support (supported: ${this.capabilities.supportedMergeStrategies.join(", ")})`,
@@ -605,7 +611,7 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
   /** Tables of the schema that hold data (system tables of the dataset itself are created by initializeStorage). */
   private schemaDataTables(): TableSchema[] {
     return Object.values(this.schema.tables).filter(
-      (t) => t.name !== VERSION_TABLE_NAME && t.name !== LOADS_TABLE_NAME && this.completeColumns(t).length > 0,
+      (t) => t.name !== VERSION_TABLE_NAME && t.name !== LOADS_TABLE_NAME && t.seenData !== false && this.completeColumns(t).length > 0,
     );
   }
 

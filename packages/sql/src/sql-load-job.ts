@@ -1,5 +1,14 @@
 import { stat } from "node:fs/promises";
-import { DatabaseException, parseJobFileName, type LoadJob, type LoadJobRequest, type SqlClient } from "@dlt-ts/core";
+import {
+  DatabaseException,
+  DestinationTerminalException,
+  DestinationTransientException,
+  parseJobFileName,
+  type DestinationException,
+  type LoadJob,
+  type LoadJobRequest,
+  type SqlClient,
+} from "@dlt-ts/core";
 import { readInsertValuesStatements } from "./insert-values-reader.js";
 
 /** What a SQL load job needs from its job client. */
@@ -100,9 +109,19 @@ export function withJobContext(error: unknown, request: LoadJobRequest): unknown
   return withErrorContext(error, `Job ${request.fileName} failed to load table "${request.table.name}"`);
 }
 
-/** A database error with `context` in front of its message, keeping its class (terminal stays terminal), code and cause; other errors as they are. */
+/**
+ * A database or destination error with `context` in front of its message,
+ * keeping its class (terminal stays terminal), code and cause; other errors
+ * as they are.
+ */
 export function withErrorContext(error: unknown, context: string): unknown {
-  if (!(error instanceof DatabaseException)) return error;
-  const Kind = error.constructor as new (message: string, options?: { cause?: unknown; dbCode?: string }) => DatabaseException;
-  return new Kind(`${context}: ${error.message}`, { cause: error, dbCode: error.dbCode });
+  if (error instanceof DatabaseException) {
+    const Kind = error.constructor as new (message: string, options?: { cause?: unknown; dbCode?: string }) => DatabaseException;
+    return new Kind(`${context}: ${error.message}`, { cause: error, dbCode: error.dbCode });
+  }
+  if (error instanceof DestinationTerminalException || error instanceof DestinationTransientException) {
+    const Kind = error.constructor as new (message: string, options?: { cause?: unknown }) => DestinationException;
+    return new Kind(`${context}: ${error.message}`, { cause: error });
+  }
+  return error;
 }

@@ -1,7 +1,7 @@
 import type { DataType } from "./data-types.js";
 
 export type WriteDisposition = "append" | "replace" | "merge" | "skip";
-export type MergeStrategy = "delete-insert" | "upsert" | "scd2";
+export type MergeStrategy = "delete-insert" | "upsert" | "insert-only" | "scd2";
 export type ReplaceStrategy = "truncate-and-insert" | "insert-from-staging" | "staging-optimized";
 export type LoaderFileFormat = "jsonl" | "insert_values" | "csv" | "parquet" | "typed-jsonl";
 
@@ -51,7 +51,22 @@ export interface TableSchema {
   /** Set on root tables; child tables inherit it from their root. */
   writeDisposition?: WriteDisposition;
   mergeStrategy?: MergeStrategy;
+  /**
+   * Merge: the user declares the data of each load free of duplicate keys, so
+   * the merge SQL skips its dedup step (dlt's `deduplicated`, stored as
+   * `x-stage-data-deduplicated`). Default false.
+   */
+  stageDataDeduplicated?: boolean;
+  /** Merge strategy scd2: its settings (see {@link Scd2Settings}). */
+  scd2?: Scd2Settings;
   replaceStrategy?: ReplaceStrategy;
+  /**
+   * `false` while the table exists only from hints (columns given in code) and
+   * no row was normalized for it: such a table is not created at the
+   * destination, as dlt's `seen-data`. Unset once it saw data (and on tables
+   * of schemas stored before this hint existed).
+   */
+  seenData?: boolean;
   /** Name of the parent table, for child tables. */
   parent?: string;
   /** The resource that produced the table. */
@@ -79,4 +94,21 @@ export interface SchemaSettings {
   detections: string[];
   /** Nested lists/objects deeper than this are stored as json. Default: unlimited (1000). */
   maxTableNesting?: number;
+}
+
+/**
+ * Settings of the scd2 merge strategy, as dlt's: each version of a record is
+ * a row valid from `validFrom` until `validTo` (open while active).
+ */
+export interface Scd2Settings {
+  /** Column of the moment a version became valid. Default "_dlt_valid_from". */
+  validFrom: string;
+  /** Column of the moment a version retired; the active value while active. Default "_dlt_valid_to". */
+  validTo: string;
+  /** The row hash column that tells versions apart. Default "_dlt_id" (a hash of the item). */
+  rowVersionColumn: string;
+  /** `validTo` of active records as ISO text; undefined: NULL (dlt's default). */
+  activeRecordTimestamp?: string;
+  /** The moment versions of a load become valid / retire, as ISO text; undefined: the load's time. */
+  boundaryTimestamp?: string;
 }

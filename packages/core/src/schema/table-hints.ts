@@ -1,10 +1,24 @@
+import { DltException } from "../common/dlt-exception.js";
 import type { NamingConvention } from "./naming/naming-convention.js";
-import type { ColumnHints, ColumnSchema, LoaderFileFormat, MergeStrategy, ReplaceStrategy, WriteDisposition } from "./schema-types.js";
+import type { ColumnHints, ColumnSchema, LoaderFileFormat, MergeStrategy, ReplaceStrategy, Scd2Settings, WriteDisposition } from "./schema-types.js";
 
 /** `"merge"`, or dlt's object form `{ disposition: "merge", strategy: "upsert" }`. */
 export type WriteDispositionConfig =
   | WriteDisposition
-  | { disposition: "merge"; strategy?: MergeStrategy }
+  | {
+      disposition: "merge";
+      strategy?: MergeStrategy;
+      /** The data of each load has no duplicate keys: the merge skips deduplication (as dlt's `deduplicated`). Default false. */
+      deduplicated?: boolean;
+      /** scd2: names of the validity columns. Default ["_dlt_valid_from", "_dlt_valid_to"]. */
+      validityColumnNames?: [string, string];
+      /** scd2: the value of `valid_to` for active records. Default null. */
+      activeRecordTimestamp?: string | Date | null;
+      /** scd2: when the versions of a load become valid and the retired ones end. Default: the time of the load. */
+      boundaryTimestamp?: string | Date;
+      /** scd2: a column of the data holding its own row hash. Default "_dlt_id" (computed from the item). */
+      rowVersionColumnName?: string;
+    }
   | { disposition: "replace"; strategy?: ReplaceStrategy }
   | { disposition: "append" | "skip" };
 
@@ -41,6 +55,10 @@ export interface TableHints {
   resource: string;
   writeDisposition: WriteDisposition;
   mergeStrategy?: MergeStrategy;
+  /** Merge: `deduplicated` of the write disposition. */
+  stageDataDeduplicated?: boolean;
+  /** Merge strategy scd2: its settings, names normalized. */
+  scd2?: Scd2Settings;
   replaceStrategy?: ReplaceStrategy;
   columns: Record<string, ColumnHints>;
   maxTableNesting?: number;
@@ -54,7 +72,7 @@ export function normalizeTableHints(
   options: TableHintOptions,
   naming: NamingConvention,
 ): TableHints {
-  const { disposition, mergeStrategy, replaceStrategy } = splitDisposition(options.writeDisposition);
+  const { disposition, mergeStrategy, replaceStrategy, deduplicated } = splitDisposition(options.writeDisposition);
   const columns: Record<string, ColumnHints> = {};
   for (const [name, hint] of columnEntries(options.columns)) {
     columns[naming.normalizePath(name)] = { ...hint };
@@ -65,13 +83,16 @@ export function normalizeTableHints(
   }
   for (const key of asList(options.mergeKey)) {
     const name = naming.normalizePath(key);
-    columns[name] = { ...columns[name], mergeKey: true };
+    // As dlt, a merge key cannot be null: such a row could match nothing.
+    columns[name] = { ...columns[name], mergeKey: true, nullable: false };
   }
   return {
     table,
     resource,
     writeDisposition: disposition,
     ...(mergeStrategy ? { mergeStrategy } : {}),
+    ...(deduplicated ? { stageDataDeduplicated: true } : {}),
+    ...(mergeStrategy === "scd2" ? { scd2: scd2Settings(options.writeDisposition, naming) } : {}),
     ...(replaceStrategy ? { replaceStrategy } : {}),
     columns,
     ...(options.maxTableNesting !== undefined ? { maxTableNesting: options.maxTableNesting } : {}),
@@ -83,10 +104,11 @@ function splitDisposition(config: WriteDispositionConfig | undefined): {
   disposition: WriteDisposition;
   mergeStrategy?: MergeStrategy;
   replaceStrategy?: ReplaceStrategy;
+  deduplicated?: boolean;
 } {
   if (config === undefined) return { disposition: "append" };
   if (typeof config === "string") return { disposition: config };
-  if (config.disposition === "merge") return { disposition: "merge", mergeStrategy: config.strategy };
+  if (config.disposition === "merge") return { disposition: "merge", mergeStrategy: config.strategy, deduplicated: config.deduplicated };
   if (config.disposition === "replace") return { disposition: "replace", replaceStrategy: config.strategy };
   return { disposition: config.disposition };
 }
@@ -100,4 +122,29 @@ function columnEntries(columns: ColumnsHint | undefined): Array<[string, ColumnH
 function asList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/** dlt's default scd2 settings, overridden by the write disposition's, names normalized. */
+function scd2Settings(config: WriteDispositionConfig | undefined, naming: NamingConvention): Scd2Settings {
+  const given: Extract<WriteDispositionConfig, { disposition: "merge" }> =
+    typeof config === "object" && config.disposition === "merge" ? config : { disposition: "merge" };
+  const [validFrom, validTo] = given.validityColumnNames ?? ["_dlt_valid_from", "_dlt_valid_to"];
+  const settings: Scd2Settings = {
+    validFrom: naming.normalizePath(validFrom),
+    validTo: naming.normalizePath(validTo),
+    rowVersionColumn: given.rowVersionColumnName ? naming.normalizePath(given.rowVersionColumnName) : "_dlt_id",
+  };
+  if (given.activeRecordTimestamp !== undefined && given.activeRecordTimestamp !== null) {
+    settings.activeRecordTimestamp = isoText("activeRecordTimestamp", given.activeRecordTimestamp);
+  }
+  if (given.boundaryTimestamp !== undefined) settings.boundaryTimestamp = isoText("boundaryTimestamp", given.boundaryTimestamp);
+  return settings;
+}
+
+function isoText(option: string, value: string | Date): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new DltException(`scd2 option ${option} is ${JSON.stringify(String(value))}, which is not a date and time: give a Date or ISO-8601 text`);
+  }
+  return date.toISOString();
 }

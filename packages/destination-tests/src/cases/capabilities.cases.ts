@@ -3,7 +3,7 @@ import type { CaseRegistrar } from "../conformance-harness.js";
 import { columnValue } from "../read-back.js";
 
 const FILE_FORMATS = ["jsonl", "csv", "insert_values", "parquet"];
-const MERGE_STRATEGIES = ["delete-insert", "upsert", "scd2"];
+const MERGE_STRATEGIES = ["delete-insert", "upsert", "insert-only", "scd2"];
 const REPLACE_STRATEGIES = ["truncate-and-insert", "insert-from-staging", "staging-optimized"];
 
 /** Capabilities are coherent, match what the destination promises, and its escaping works on the real database. */

@@ -29,6 +29,23 @@ export function stateRestoreCases(t: CaseRegistrar): void {
     expect(await countRows(client, "things")).toBe(3);
   });
 
+  t.test("restore-off", "with restore_from_destination = false a fresh pipelines dir starts empty", async (scope) => {
+    const first = scope.pipeline("restore_off");
+    first.state.sources.github = { lastCursor: "2024-05-01T00:00:00Z" };
+    await first.run([{ id: 1 }], { tableName: "things" });
+    const key = `${first.pipelineName.toUpperCase()}__RESTORE_FROM_DESTINATION`;
+    process.env[key] = "false";
+    try {
+      const second = scope.pipeline("restore_off", { pipelinesDir: scope.freshDir("second-machine") });
+      const info = await second.run();
+      expect(info.loadPackages).toEqual([]);
+      expect(second.state.sources.github).toBeUndefined();
+      expect(second.firstRun).toBe(true);
+    } finally {
+      delete process.env[key];
+    }
+  });
+
   t.test("no-state", "a pipeline whose dataset holds nothing starts empty", async (scope) => {
     const p = scope.pipeline("nothing_here");
     const info = await p.run();

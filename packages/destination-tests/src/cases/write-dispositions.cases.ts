@@ -60,7 +60,7 @@ export function writeDispositionsCases(t: CaseRegistrar, caps: DestinationCapabi
     });
   }
 
-  for (const strategy of caps.supportedMergeStrategies.filter((s) => s !== "scd2") as MergeStrategy[]) {
+  for (const strategy of caps.supportedMergeStrategies.filter((s) => s !== "scd2" && s !== "insert-only") as MergeStrategy[]) {
     t.test(
       `merge-${strategy}`,
       `merge (${strategy}) on a primary key: one row per key, latest values, child rows replaced, duplicates in a load collapsed`,

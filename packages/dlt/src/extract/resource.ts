@@ -12,10 +12,17 @@ export interface ResourceOptions extends TableHintOptions {
    * the bound incremental as `{ incremental }`. Default: none.
    */
   incremental?: Incremental<any>;
+  /**
+   * For sources that must ask something (a database's catalog) before they
+   * can describe their resource: the pipeline awaits it before extracting
+   * and uses the resource it gives, with the options of this one laid over
+   * (`sqlTable()` works this way, so it needs no await). Default: none.
+   */
+  deferred?: () => Promise<DltResource>;
 }
 
 /** Every option name of {@link ResourceOptions}. */
-export const RESOURCE_OPTION_NAMES: readonly string[] = [...TABLE_HINT_OPTION_NAMES, "name", "tableName", "incremental"];
+export const RESOURCE_OPTION_NAMES: readonly string[] = [...TABLE_HINT_OPTION_NAMES, "name", "tableName", "incremental", "deferred"];
 
 /**
  * A named stream of items with table hints.
@@ -35,6 +42,13 @@ export class DltResource {
   /** Table the items go to (source name, not yet normalized). */
   get tableName(): string | undefined {
     return this.options.tableName ?? this.name;
+  }
+
+  /** The resource itself, or the one its `deferred` option gives (with this one's other options laid over). */
+  async resolve(): Promise<DltResource> {
+    const { deferred, ...own } = this.options;
+    if (!deferred) return this;
+    return (await deferred()).withOptions(own);
   }
 
   /** A copy with other options overlaid (e.g. hints given to `run()`). */

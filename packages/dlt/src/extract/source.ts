@@ -10,9 +10,15 @@ export interface SourceOptions {
    * setting and the destination's (a sink's 0). Default: not set.
    */
   maxTableNesting?: number;
+  /**
+   * For sources that must ask something (a database's catalog) before they
+   * know their resources: the pipeline awaits it before extracting and uses
+   * the source it gives (`sqlDatabase()` works this way). Default: none.
+   */
+  deferred?: () => Promise<DltSource>;
 }
 
-const SOURCE_OPTION_NAMES = ["name", "maxTableNesting"];
+const SOURCE_OPTION_NAMES = ["name", "maxTableNesting", "deferred"];
 
 /**
  * A group of resources sharing one schema.
@@ -28,6 +34,11 @@ export class DltSource {
 
   get name(): string | undefined {
     return this.options.name;
+  }
+
+  /** The source itself, or the one its `deferred` option gives. */
+  async resolve(): Promise<DltSource> {
+    return this.options.deferred ? this.options.deferred() : this;
   }
 
   /** The resources with the source's hints under their own. */

@@ -284,7 +284,7 @@ export class Pipeline {
     options: RunOptions,
     target: (schemaName: string) => ExtractTarget | Promise<ExtractTarget>,
   ): Promise<ExtractInfo> {
-    const { resources, sourceName } = toResources(data, options);
+    const { resources, sourceName } = toResources(await resolveDeferred(data), options);
     const schemaName = options.schema?.name ?? sourceName ?? this.stateValue.defaultSchemaName ?? this.pipelineName;
     if (options.schema && !this.schema(schemaName)) await this.saveSchema(options.schema);
     // A failed extract publishes nothing, so the state it changed must not stick either.
@@ -525,6 +525,7 @@ export class Pipeline {
    */
   private async restoreStateIfNew(run: RunContext): Promise<void> {
     if (existsSync(this.stateFile) || this.listPendingPackages().normalized.length > 0) return;
+    if (!run.pipeline.restoreFromDestination) return;
     if (run.stateStore) {
       const stored = await run.stateStore.restore(this.pipelineName);
       if (!stored) return;
@@ -561,6 +562,20 @@ export function newLoadId(): string {
   const now = Math.max(Date.now() * 1000, lastLoadId + 1);
   lastLoadId = now;
   return (now / 1e6).toFixed(6);
+}
+
+/** Sources and resources that describe themselves only after an await (see their `deferred` option), resolved. */
+async function resolveDeferred(data: RunData): Promise<RunData> {
+  if (data instanceof DltResource) return data.resolve();
+  if (data instanceof DltSource) {
+    const resolved = await data.resolve();
+    const { deferred: _deferred, ...options } = resolved.options;
+    return new DltSource(await Promise.all(resolved.resources.map((r) => r.resolve())), options);
+  }
+  if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof DltResource)) {
+    return Promise.all((data as DltResource[]).map((r) => r.resolve()));
+  }
+  return data;
 }
 
 function toResources(data: RunData, options: RunOptions): { resources: DltResource[]; sourceName?: string } {

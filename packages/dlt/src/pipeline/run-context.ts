@@ -17,6 +17,7 @@ import {
 } from "@dlt-ts/core";
 import { LoadConfiguration } from "@dlt-ts/loader";
 import { NormalizeConfiguration } from "@dlt-ts/normalizer";
+import { PipelineConfiguration } from "./pipeline-configuration.js";
 import { StateStore } from "./state-store.js";
 
 /**
@@ -32,6 +33,8 @@ export interface RunContext {
   readonly runtime: RuntimeConfiguration;
   readonly normalize: NormalizeConfiguration;
   readonly load: LoadConfiguration;
+  /** Settings of the pipeline itself (`restore_from_destination`). */
+  readonly pipeline: PipelineConfiguration;
   readonly logger: PipelineLogger;
   /** The dataset as the destination names it (its naming convention applied): what LoadInfo reports. */
   readonly datasetName: string;
@@ -65,6 +68,7 @@ export async function prepareRun(input: RunContextInput): Promise<RunContext> {
   const runtime = await resolveConfig(RuntimeConfiguration, scope);
   const normalize = await resolveConfig(NormalizeConfiguration, scope);
   const load = await resolveConfig(LoadConfiguration, scope);
+  const pipeline = await resolveConfig(PipelineConfiguration, scope);
   const logger = createPipelineLogger(input.pipelineName, runtime.logLevel);
 
   const container = createPipelineContainer(input.pipelineName);
@@ -104,6 +108,7 @@ export async function prepareRun(input: RunContextInput): Promise<RunContext> {
       runtime,
       normalize,
       load,
+      pipeline,
       logger,
       datasetName: input.datasetName,
       capabilities: defaultCapabilities(),
@@ -128,6 +133,7 @@ export async function prepareRun(input: RunContextInput): Promise<RunContext> {
     runtime,
     normalize,
     load,
+    pipeline,
     logger,
     datasetName,
     destination: { destination, configured },

@@ -34,8 +34,48 @@ export function nestedRowId(parentRowId: string, table: string, listIndex: numbe
   return shakeBase64(`${parentRowId}_${table}_${listIndex}`);
 }
 
-/** A root row's id from its primary key values (upsert merge): the same key gives the same id. */
+/**
+ * A root row's id from its primary key values (upsert merge): the same key
+ * gives the same id. As dlt's key hash: compact JSON of the key columns with
+ * their names sorted, shake128 to 10 bytes, base64 — so a row loaded by dlt
+ * and by dlt-ts gets the same `_dlt_id` (for the values both serialize alike:
+ * text, integers, booleans).
+ */
 export function keyHashRowId(row: Record<string, unknown>, primaryKey: readonly string[]): string {
-  const key = primaryKey.map((column) => [column, row[column]]);
-  return shakeBase64(JSON.stringify(key, bigintAsDigits));
+  const fields = [...primaryKey].sort().map((column) => `${JSON.stringify(column)}:${keyValueJson(row[column])}`);
+  return shakeBase64(`{${fields.join(",")}}`);
+}
+
+/** A key value as dlt's JSON writes it: a bigint as bare digits (a JSON number), not as a string. */
+function keyValueJson(value: unknown): string {
+  if (typeof value === "bigint") return value.toString();
+  return JSON.stringify(value, bigintAsDigits) ?? "null";
+}
+
+/**
+ * A root row's id from the whole item (scd2 row version), as dlt's row hash:
+ * JSON of the item without its `_dlt*` fields, object keys sorted at every
+ * level, shake128 to 10 bytes, base64. A change anywhere in the item, nested
+ * lists included, gives a new id.
+ */
+export function itemHashRowId(item: Record<string, unknown>): string {
+  const fields = Object.keys(item)
+    .filter((key) => !key.startsWith("_dlt"))
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${sortedJson(item[key])}`);
+  return shakeBase64(`{${fields.join(",")}}`);
+}
+
+function sortedJson(value: unknown): string {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return `[${value.map((v) => sortedJson(v ?? null)).join(",")}]`;
+  if (value !== null && typeof value === "object" && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    const record = value as Record<string, unknown>;
+    const fields = Object.keys(record)
+      .filter((key) => record[key] !== undefined)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${sortedJson(record[key])}`);
+    return `{${fields.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }

@@ -1,5 +1,5 @@
 import { ColumnSlots, DltException, type NamingConvention, type Schema, type SlottedRow } from "@dlt-ts/core";
-import { keyHashRowId, nestedRowId, randomDltId } from "./dlt-id.js";
+import { itemHashRowId, keyHashRowId, nestedRowId, randomDltId } from "./dlt-id.js";
 import { RowBuilder } from "./row-builder.js";
 
 export type Row = Record<string, unknown>;
@@ -30,6 +30,28 @@ export interface RootTableOptions {
   propagateRootKey: boolean;
   /** Derive the root `_dlt_id` from these (normalized) columns instead of randomly (upsert). */
   rowIdFromKey?: readonly string[];
+  /** Derive the root `_dlt_id` from the whole item, nested data included (scd2's row version). */
+  rowIdFromItem?: boolean;
+  /**
+   * Root columns every row must hold a value for (the primary and merge keys
+   * of a merge table): a row without one would be appended instead of merged.
+   */
+  requiredKeys?: ReadonlyArray<{ column: string; hint: "primary key" | "merge key" }>;
+}
+
+/** A root row of a merge table has no value for one of its keys. */
+export class MissingMergeKeyValue extends DltException {
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly hint: "primary key" | "merge key",
+  ) {
+    super(
+      `A row of merge table "${table}" has no value for its ${hint} column "${column}" (null or missing): ` +
+        `it could not be matched with the rows of the destination, so nothing was loaded. ` +
+        `Give every row a value for "${column}", or change the resource's ${hint === "primary key" ? "primaryKey" : "mergeKey"}.`,
+    );
+  }
 }
 
 /**
@@ -81,14 +103,24 @@ export class RelationalNormalizer {
     const columns = this.tableColumns(rootTable);
     const builder = this.builder;
     const lists = this.flatten(rootTable, columns, item, options.maxNesting);
+    if (options.requiredKeys) this.checkKeys(rootTable, columns, options.requiredKeys);
+    // As dlt, a `_dlt_id` the data brings (of any type) is kept; nested rows refer to it as text.
     const given = builder.valueOf(columns.dltId);
-    const rowId = typeof given === "string" ? given : this.rootRowId(columns, options);
+    const kept = given !== undefined && given !== null && given !== "";
+    const rowId = kept ? String(given) : options.rowIdFromItem ? itemHashRowId(item) : this.rootRowId(columns, options);
     builder.add(columns.loadId, this.loadId);
-    builder.add(columns.dltId, rowId);
+    if (!kept) builder.add(columns.dltId, rowId);
     emit(rootTable, undefined, builder.build(), columns.slots);
     const rootId = options.propagateRootKey ? rowId : undefined;
     for (const [path, list] of lists) {
       this.normalizeList(list, rootTable, path, rowId, rootId, options.maxNesting - 1, emit);
+    }
+  }
+
+  private checkKeys(table: string, columns: TableColumns, keys: NonNullable<RootTableOptions["requiredKeys"]>): void {
+    for (const { column, hint } of keys) {
+      const value = this.builder.valueOf(columns.slots.find(column));
+      if (value === undefined || value === null) throw new MissingMergeKeyValue(table, column, hint);
     }
   }
 

@@ -30,6 +30,7 @@ import {
   type RootTableOptions,
 } from "../relational/relational-normalizer.js";
 import { TableRowBuffers } from "./table-row-buffers.js";
+import { checkMergeTable, propagatesRootKey } from "./merge-table-checks.js";
 
 /** Hints `_dlt_*` columns get when the normalizer creates them, as dlt's. */
 const DLT_COLUMN_DEFAULTS: Record<string, Partial<ColumnSchema>> = {
@@ -86,6 +87,7 @@ export class PackageNormalizer {
     this.normalizer = new RelationalNormalizer(schema, options.naming, loadId);
     this.emit = (tableName, parent, row, columns) => {
       const table = evolver.ensureTable(tableName, parent);
+      if (table.seenData === false) delete table.seenData;
       evolver.coerceSlottedRow(table, columns, row);
       this.rowCounts[tableName] = (this.rowCounts[tableName] ?? 0) + 1;
       buffers.add(table, columns, row);
@@ -102,7 +104,7 @@ export class PackageNormalizer {
     const startedAt = new Date();
     const schema = (await schemas.load(info.schemaName)) ?? newSchema(info.schemaName, options);
     const evolver = new SchemaEvolver(schema, options.naming, DLT_COLUMN_DEFAULTS);
-    for (const hints of Object.values(info.tables)) applyHints(evolver, hints);
+    for (const hints of Object.values(info.tables)) applyHints(schema, evolver, hints);
     const tempId = LoadPackageStorage.inProgressId(loadId);
     await normalized.createPackage(tempId, "normalized", { schemaName: schema.name });
     const buffers = new TableRowBuffers(path.join(normalized.packagePath(tempId), "new_jobs"), {
@@ -151,6 +153,8 @@ export class PackageNormalizer {
   private async writeReplaceMarkers(tempId: string): Promise<void> {
     for (const hints of Object.values(this.info.tables)) {
       if (hints.writeDisposition !== "replace" || this.rowCounts[hints.table]) continue;
+      // As dlt: a table that never saw data is not created (nor emptied) by a replace without rows.
+      if (this.schema.tables[hints.table]?.seenData === false) continue;
       if (this.schema.completeColumns(hints.table).length === 0) continue;
       const fileName = formatJobFileName({
         table: hints.table,
@@ -182,7 +186,7 @@ function newSchema(name: string, options: NormalizeOptions): Schema {
   return new Schema(name, { namingConvention: options.naming.name });
 }
 
-function applyHints(evolver: SchemaEvolver, hints: TableHints): void {
+function applyHints(schema: Schema, evolver: SchemaEvolver, hints: TableHints): void {
   if (hints.table === PIPELINE_STATE_TABLE_NAME) {
     const table = evolver.ensureTable(hints.table, undefined, { writeDisposition: "append", resource: PIPELINE_STATE_TABLE_NAME });
     evolver.applyColumnHints(table, pipelineStateTable().columns);
@@ -194,23 +198,60 @@ function applyHints(evolver: SchemaEvolver, hints: TableHints): void {
     ...(hints.mergeStrategy ? { mergeStrategy: hints.mergeStrategy } : {}),
     ...(hints.replaceStrategy ? { replaceStrategy: hints.replaceStrategy } : {}),
   };
+  const isNew = schema.tables[hints.table] === undefined;
   const table = evolver.ensureTable(hints.table, undefined, tableHints);
+  // Created from hints: not a destination table until a row arrives (see TableSchema.seenData).
+  if (isNew) table.seenData = false;
   // Hints given in code win over what an earlier run stored.
   Object.assign(table, tableHints);
-  evolver.applyColumnHints(table, hints.columns);
+  // `deduplicated` is given with the write disposition of each run, never inherited from an earlier one.
+  if (hints.stageDataDeduplicated) table.stageDataDeduplicated = true;
+  else delete table.stageDataDeduplicated;
+  if (hints.scd2) {
+    table.scd2 = hints.scd2;
+    // The validity columns exist from the first load: the merge SQL writes them, the data does not.
+    const validity: Record<string, Partial<ColumnSchema>> = {};
+    for (const name of [hints.scd2.validFrom, hints.scd2.validTo]) {
+      if (!table.columns[name]?.dataType) validity[name] = { dataType: "timestamp", nullable: true };
+    }
+    if (Object.keys(validity).length > 0) evolver.applyColumnHints(table, validity);
+  } else if (hints.writeDisposition === "merge") {
+    delete table.scd2;
+  }
+  // As dlt, a primary or merge key given in code replaces the stored one: columns
+  // left out of the new key lose the hint (they keep their nullability).
+  const compound = { ...hints.columns };
+  for (const hint of ["primaryKey", "mergeKey"] as const) {
+    if (!Object.values(hints.columns).some((c) => c[hint])) continue;
+    for (const column of Object.values(table.columns)) {
+      if (column[hint] && !hints.columns[column.name]?.[hint]) compound[column.name] = { ...compound[column.name], [hint]: false };
+    }
+  }
+  evolver.applyColumnHints(table, compound);
 }
 
 function rootOptions(schema: Schema, hints: TableHints | undefined, options: NormalizeOptions): RootTableOptions {
   const table = hints ? schema.tables[hints.table] : undefined;
+  if (table) checkMergeTable(schema, table, options.capabilities.supportedMergeStrategies);
   const isMerge = table?.writeDisposition === "merge";
-  const primaryKey = Object.values(table?.columns ?? {})
-    .filter((c) => c.primaryKey)
-    .map((c) => c.name);
+  const columns = Object.values(table?.columns ?? {});
+  const primaryKey = columns.filter((c) => c.primaryKey).map((c) => c.name);
+  const mergeKey = columns.filter((c) => c.mergeKey).map((c) => c.name);
+  const requiredKeys = isMerge
+    ? [
+        ...primaryKey.map((column) => ({ column, hint: "primary key" as const })),
+        ...mergeKey.filter((c) => !primaryKey.includes(c)).map((column) => ({ column, hint: "merge key" as const })),
+      ]
+    : [];
   return {
     // As dlt: the table's (resource's or source's) hint, the schema's setting, the destination's (a sink's 0), then 1000.
     maxNesting: hints?.maxTableNesting ?? schema.settings.maxTableNesting ?? options.capabilities.maxTableNesting ?? DEFAULT_MAX_NESTING,
-    propagateRootKey: isMerge,
-    ...(isMerge && table?.mergeStrategy === "upsert" ? { rowIdFromKey: primaryKey } : {}),
+    // As dlt, a chain that has root keys keeps propagating them after a switch to append or replace.
+    propagateRootKey: table ? propagatesRootKey(schema, table) : false,
+    // As dlt: upsert and insert-only derive the root row id from the primary key, scd2 from the whole item.
+    ...(isMerge && (table?.mergeStrategy === "upsert" || table?.mergeStrategy === "insert-only") ? { rowIdFromKey: primaryKey } : {}),
+    ...(isMerge && table?.mergeStrategy === "scd2" && (table.scd2?.rowVersionColumn ?? C_DLT_ID) === C_DLT_ID ? { rowIdFromItem: true } : {}),
+    ...(requiredKeys.length > 0 ? { requiredKeys } : {}),
   };
 }
 
