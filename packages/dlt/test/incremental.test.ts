@@ -117,6 +117,13 @@ describe("incremental: the cursor moves forward across runs", () => {
     expect(ids(await h.run([...rows, { id: 4, at: "2024-05-01T10:00:01.5Z" }], options, { primaryKey: "id" }))).toEqual([4]);
   });
 
+  it("orders exact decimal strings (numeric columns) by value, not as text", async () => {
+    const h = harness("inc_decimal");
+    const options = { cursorPath: "amount", initialValue: "9.5" };
+    expect(ids(await h.run([{ id: 1, amount: "9.49" }, { id: 2, amount: "10.00" }, { id: 3, amount: "9.5" }], options, { primaryKey: "id" }))).toEqual([2, 3]);
+    expect(ids(await h.run([{ id: 4, amount: "10.001" }, { id: 5, amount: "9.99" }], options, { primaryKey: "id" }))).toEqual([4]);
+  });
+
   it("a function resource gets the bound incremental to ask its source for new rows only", async () => {
     const seen: unknown[] = [];
     const h = harness("inc_fn");

@@ -20,14 +20,22 @@ export function isoToMicros(value: string): bigint | undefined {
   return BigInt(ms) * 1000n + BigInt(micros);
 }
 
-type Ordered = { kind: "number"; value: number | bigint } | { kind: "instant"; value: bigint } | { kind: "text"; value: string };
+type Ordered =
+  | { kind: "number"; value: number | bigint }
+  | { kind: "instant"; value: bigint }
+  | { kind: "decimal"; value: string }
+  | { kind: "text"; value: string };
+
+/** An exact decimal as text (what numeric columns read back as): `-12.50`, `007`. */
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
 
 function ordered(value: unknown): Ordered | undefined {
   if (typeof value === "number" || typeof value === "bigint") return { kind: "number", value };
   if (value instanceof Date) return { kind: "instant", value: BigInt(value.getTime()) * 1000n };
   if (typeof value === "string") {
     const micros = isoToMicros(value);
-    return micros !== undefined ? { kind: "instant", value: micros } : { kind: "text", value };
+    if (micros !== undefined) return { kind: "instant", value: micros };
+    return DECIMAL_TEXT.test(value) ? { kind: "decimal", value } : { kind: "text", value };
   }
   return undefined;
 }
@@ -38,6 +46,16 @@ function compareNumbers(a: number | bigint, b: number | bigint): number {
   const x = typeof a === "number" && !Number.isInteger(a) ? a : typeof a === "number" ? BigInt(a) : a;
   const y = typeof b === "number" && !Number.isInteger(b) ? b : typeof b === "number" ? BigInt(b) : b;
   if (typeof x === "number" || typeof y === "number") return Number(x) < Number(y) ? -1 : Number(x) > Number(y) ? 1 : 0;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Orders two exact decimal strings by value (`"9.5"` before `"10.0"`), at the scale of the longer fraction. */
+function compareDecimals(a: string, b: string): number {
+  const [ai = "0", af = ""] = a.replace("-", "").split(".");
+  const [bi = "0", bf = ""] = b.replace("-", "").split(".");
+  const scale = Math.max(af.length, bf.length);
+  const x = BigInt(ai + af.padEnd(scale, "0")) * (a.startsWith("-") ? -1n : 1n);
+  const y = BigInt(bi + bf.padEnd(scale, "0")) * (b.startsWith("-") ? -1n : 1n);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -53,7 +71,12 @@ export function compareCursorValues(a: unknown, b: unknown, context: CursorConte
   const y = ordered(b);
   if (x && y && x.kind === y.kind) {
     if (x.kind === "number") return compareNumbers(x.value, y.value as number | bigint);
+    if (x.kind === "decimal") return compareDecimals(x.value, y.value as string);
     return x.value < y.value ? -1 : x.value > y.value ? 1 : 0;
+  }
+  // A decimal string against a number (a numeric cursor against a numeric initialValue).
+  if (x && y && (x.kind === "decimal" || y.kind === "decimal") && (x.kind === "number" || y.kind === "number")) {
+    return compareDecimals(String(x.value), String(y.value));
   }
   throw new IncrementalCursorInvalidCoercion(context.resource, context.cursorPath, a, b);
 }
