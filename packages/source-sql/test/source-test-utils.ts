@@ -5,13 +5,9 @@ import * as path from "node:path";
 import pg from "pg";
 import { destination, pipeline, type DataItem, type Pipeline, type TableSchema } from "dlt-ts";
 
-/** The Postgres database the source tests read; created on first use. */
-export const TEST_DATABASE = "dlt_ts_test";
-const HOST = process.env.PG_TEST_HOST ?? "127.0.0.1";
-const PORT = Number(process.env.PG_TEST_PORT ?? 5432);
-const USER = process.env.PG_TEST_USER ?? "postgres";
-
-export const TEST_URL = `postgresql://${USER}@${HOST}:${PORT}/${TEST_DATABASE}`;
+// The Postgres database every test uses, created on first use (shared with the destination's tests).
+export { ensureTestDatabase, TEST_DATABASE, TEST_URL } from "../../destination-postgres/test/pg-test-utils.js";
+import { TEST_URL } from "../../destination-postgres/test/pg-test-utils.js";
 
 export function tempDir(prefix = "dlt-ts-source-sql-"): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -22,28 +18,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(4).toString("hex")}`;
 }
 
-/** Creates the test database when missing (tolerates another suite creating it at the same time). */
-export async function ensureTestDatabase(): Promise<void> {
-  const admin = new pg.Client({ host: HOST, port: PORT, user: USER, database: "postgres" });
-  await admin.connect();
-  try {
-    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [TEST_DATABASE]);
-    if (found.rowCount === 0) {
-      try {
-        await admin.query(`CREATE DATABASE ${TEST_DATABASE}`);
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code !== "42P04" && code !== "23505") throw error;
-      }
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
 /** Runs SQL on the test database. */
 export async function sql(text: string, values?: unknown[]): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ host: HOST, port: PORT, user: USER, database: TEST_DATABASE });
+  const client = new pg.Client({ connectionString: TEST_URL });
   await client.connect();
   try {
     return (await client.query(text, values)).rows;

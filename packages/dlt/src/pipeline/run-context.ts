@@ -100,21 +100,9 @@ export async function prepareRun(input: RunContextInput): Promise<RunContext> {
         providers,
       )
     : undefined;
+  const settings = { providers, container, runtime, normalize, load, pipeline, logger, ...(stateStore ? { stateStore } : {}) };
   const destination = await input.destination();
-  if (!destination) {
-    return {
-      providers,
-      container,
-      runtime,
-      normalize,
-      load,
-      pipeline,
-      logger,
-      datasetName: input.datasetName,
-      capabilities: defaultCapabilities(),
-      ...(stateStore ? { stateStore } : {}),
-    };
-  }
+  if (!destination) return { ...settings, datasetName: input.datasetName, capabilities: defaultCapabilities() };
   // As dlt: the dataset name follows the destination's naming convention ("GitHub Data" → git_hub_data).
   const declared = destination.capabilities();
   const naming = namingConvention(declared.namingConvention, declared.maxIdentifierLength);
@@ -127,17 +115,5 @@ export async function prepareRun(input: RunContextInput): Promise<RunContext> {
     providers,
     container,
   });
-  return {
-    providers,
-    container,
-    runtime,
-    normalize,
-    load,
-    pipeline,
-    logger,
-    datasetName,
-    destination: { destination, configured },
-    capabilities: configured.capabilities,
-    ...(stateStore ? { stateStore } : {}),
-  };
+  return { ...settings, datasetName, destination: { destination, configured }, capabilities: configured.capabilities };
 }
