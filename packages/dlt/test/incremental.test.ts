@@ -165,8 +165,6 @@ describe("incremental: ranges", () => {
         yield { id: ts, ts };
       }
     }
-    const asc = harness("inc_asc");
-    asc.p.run; // the harness's run() takes arrays; this resource is a generator
     let got: DataItem[] = [];
     const sink = destination(async (items: DataItem[] | string, t: TableSchema) => {
       if (t.name === "items") got.push(...(items as DataItem[]));
