@@ -24,8 +24,7 @@ export {
   IncrementalPrimaryKeyMissing,
   IncrementalOptionsException,
 } from "./extract/incremental/incremental-exceptions.js";
-export type { ResourceArguments } from "./extract/data-items.js";
-export type { DataSource } from "./extract/data-items.js";
+export type { DataSource, ResourceArguments } from "./extract/data-items.js";
 export type { ExtractInfo } from "./extract/extractor.js";
 
 // Run info
@@ -33,8 +32,15 @@ export { LoadInfo } from "./run-info/load-info.js";
 export { NormalizeInfo } from "./run-info/normalize-info.js";
 export type { PipelineTrace, TraceStep } from "./run-info/trace.js";
 export type { ProgressMode } from "./run-info/progress.js";
-export { LoadClientJobFailed, LoadClientJobRetry, LoadConfiguration, type LoadJobResult, type LoadPackageResult } from "@dlt-ts/loader";
-export { LoadPackageException, LoadPackageStepFailed } from "@dlt-ts/loader";
+export {
+  LoadClientJobFailed,
+  LoadClientJobRetry,
+  LoadConfiguration,
+  LoadPackageException,
+  LoadPackageStepFailed,
+  type LoadJobResult,
+  type LoadPackageResult,
+} from "@dlt-ts/loader";
 export { NormalizeConfiguration, DataWriterConfiguration } from "@dlt-ts/normalizer";
 
 // Your code as a destination
