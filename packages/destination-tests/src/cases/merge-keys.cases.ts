@@ -1,6 +1,7 @@
-import type { ConfiguredDestination, DestinationCapabilities, JobClient } from "@dlt-ts/core";
+import type { DestinationCapabilities, JobClient } from "@dlt-ts/core";
 import { DatabaseTerminalException, DatabaseTransientException, type Destination } from "@dlt-ts/core";
 import type { CaseRegistrar } from "../conformance-harness.js";
+import { withClientOverrides } from "../faulty-destination.js";
 import { canonical, columnValue, countRows, readRows, selectAll } from "../read-back.js";
 
 /** `n` root rows, each with one nested row. */
@@ -11,35 +12,12 @@ function withNested(n: number, offset = 0): { id: number; sub: { v: number }[] }
 /** Wraps a destination so that the first `failures` calls of `completeTableChain` for the chain of `root` throw `error`. */
 function withFailingFollowup(destination: Destination, root: string, failures: number, error: () => Error): Destination {
   let left = failures;
-  return {
-    destinationType: destination.destinationType,
-    destinationName: destination.destinationName,
-    capabilities: () => destination.capabilities(),
-    async configure(context) {
-      const configured = await destination.configure(context);
-      const wrapped: ConfiguredDestination = {
-        capabilities: configured.capabilities,
-        location: configured.location,
-        createClient: async (schema) => {
-          const client = await configured.createClient(schema);
-          return new Proxy(client, {
-            get(target, property) {
-              const value = Reflect.get(target, property, target) as unknown;
-              if (property === "completeTableChain" && typeof value === "function") {
-                return async (...args: Parameters<NonNullable<JobClient["completeTableChain"]>>) => {
-                  if (args[1][0]?.name === root && left-- > 0) throw error();
-                  return (value as NonNullable<JobClient["completeTableChain"]>).apply(target, args);
-                };
-              }
-              return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-            },
-          });
-        },
-      };
-      if (configured.sqlClient) wrapped.sqlClient = () => configured.sqlClient!();
-      return wrapped;
+  return withClientOverrides(destination, (client) => ({
+    completeTableChain: async (...args: Parameters<NonNullable<JobClient["completeTableChain"]>>) => {
+      if (args[1][0]?.name === root && left-- > 0) throw error();
+      return client.completeTableChain?.(...args);
     },
-  };
+  }));
 }
 
 /**
