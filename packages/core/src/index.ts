@@ -98,6 +98,16 @@ export {
 } from "./destination/capabilities.js";
 export type { SqlClient, SqlQueryResult, SqlRow } from "./destination/sql-client.js";
 export {
+  REFERENCE_FORMAT,
+  isReferenceJob,
+  readReferenceJob,
+  referenceJobFileName,
+  stagedFileFormat,
+  writeReferenceJob,
+  type StagedJob,
+  type StagingArea,
+} from "./destination/staging.js";
+export {
   DestinationException,
   DestinationTerminalException,
   DestinationTransientException,

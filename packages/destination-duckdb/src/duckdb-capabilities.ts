@@ -43,8 +43,8 @@ export function duckdbCapabilities(): DestinationCapabilities {
   return capabilities({
     preferredLoaderFileFormat: "parquet",
     supportedLoaderFileFormats: ["parquet", "csv", "jsonl", "insert_values"],
-    preferredStagingFileFormat: undefined,
-    supportedStagingFileFormats: [],
+    preferredStagingFileFormat: "parquet",
+    supportedStagingFileFormats: ["parquet", "csv", "jsonl"],
     escapeIdentifier: escapeDuckdbIdentifier,
     escapeLiteral: escapeDuckdbLiteral,
     // Identifiers are quoted and stored as given; DuckDB compares them case-insensitively.

@@ -21,6 +21,8 @@ export class DuckdbClientConfiguration {
   @config({ type: String }) replaceStrategy: ReplaceStrategy = "truncate-and-insert";
   /** Staging dataset name; `%s` is the dataset name. Default "%s_staging" (as dlt). */
   @config({ type: String }) stagingDatasetNameLayout = "%s_staging";
+  /** With `pipeline({ staging })`: delete the staged files of a package's tables before uploading its own. Default true (as dlt). */
+  @config({ type: Boolean }) truncateTablesOnStagingDestinationBeforeLoad = true;
   /**
    * DuckDB's `memory_limit` (`"512MB"`, `"2GB"`): the most its buffer
    * manager holds before it spills to `temp_directory`. Default: DuckDB's

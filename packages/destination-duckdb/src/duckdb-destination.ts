@@ -26,6 +26,8 @@ export interface DuckdbDestinationOptions extends SqlDestinationOptions {
   replaceStrategy?: ReplaceStrategy;
   /** Default "%s_staging". */
   stagingDatasetNameLayout?: string;
+  /** With `pipeline({ staging })`: delete the staged files of a package's tables before uploading its own. Default true (as dlt). */
+  truncateTablesOnStagingDestinationBeforeLoad?: boolean;
   /** DuckDB's `memory_limit`, e.g. "512MB". Default: DuckDB's (80% of RAM). */
   memoryLimit?: string;
   /** DuckDB's `threads`. Default: DuckDB's (the cores). */
@@ -48,6 +50,10 @@ export class ConfiguredDuckdb implements ConfiguredDestination {
     private readonly database: DuckdbDatabase,
     readonly capabilities: DestinationCapabilities,
   ) {}
+
+  get truncateTablesOnStagingDestinationBeforeLoad(): boolean {
+    return this.config.truncateTablesOnStagingDestinationBeforeLoad;
+  }
 
   /** `duckdb:///<absolute path>` (`duckdb:////tmp/x.duckdb`), or `duckdb:///:memory:`. */
   get location(): string {

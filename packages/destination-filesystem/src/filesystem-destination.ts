@@ -105,6 +105,11 @@ export class ConfiguredFilesystemDestination implements ConfiguredDestination {
     });
   }
 
+  /** The stage of `pipeline({ staging: "filesystem" })`: the same bucket, dataset and layout as {@link createStage}. */
+  createStagingArea(): FilesystemStage {
+    return this.createStage();
+  }
+
   /** A new connection to the bucket; the caller closes it. */
   createStorage(): FilesystemStorage {
     if (this.bucket.protocol === "file") return new LocalFileStorage(this.bucket.localPath);

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { createReadStream, promises as fs } from "node:fs";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
+import type { Readable } from "node:stream";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { classifyStorageError } from "./filesystem-errors.js";
 import type { FilesystemStorage, StorageBody } from "./filesystem-storage.js";
 
@@ -55,6 +56,22 @@ export class LocalFileStorage implements FilesystemStorage {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw classifyStorageError(error, `Cannot read ${this.urlOf(key)}`);
     }
+  }
+
+  async openRead(key: string): Promise<Readable> {
+    const file = this.pathOf(key);
+    // Opened before it is returned, so a missing file fails here with the storage's error.
+    const handle = await fs.open(file, "r").catch((error: unknown) => {
+      throw classifyStorageError(error, `Cannot read ${this.urlOf(key)}`);
+    });
+    return createReadStream(file, { fd: handle.fd, autoClose: true });
+  }
+
+  keyOf(url: string): string | undefined {
+    if (!url.startsWith("file:")) return undefined;
+    const relative = path.relative(this.root, fileURLToPath(url));
+    if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return undefined;
+    return relative.split(path.sep).join("/");
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -8,6 +8,7 @@ import {
   type GetObjectCommandOutput,
   type ListObjectsV2CommandOutput,
 } from "@aws-sdk/client-s3";
+import { Readable } from "node:stream";
 import { classifyStorageError } from "./filesystem-errors.js";
 import { joinKey, type FilesystemStorage, type StorageBody } from "./filesystem-storage.js";
 
@@ -73,6 +74,21 @@ export class S3Storage implements FilesystemStorage {
       if (isNoSuchKey(error)) return undefined;
       throw classifyStorageError(error, `Cannot read ${this.urlOf(key)}`);
     }
+  }
+
+  async openRead(key: string): Promise<Readable> {
+    try {
+      const output = (await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }))) as GetObjectCommandOutput;
+      // In Node the SDK's body is a Readable (an IncomingMessage).
+      return output.Body instanceof Readable ? output.Body : Readable.from([]);
+    } catch (error) {
+      throw classifyStorageError(error, `Cannot read ${this.urlOf(key)}`);
+    }
+  }
+
+  keyOf(url: string): string | undefined {
+    const root = this.prefix ? `s3://${this.bucket}/${this.prefix}/` : `s3://${this.bucket}/`;
+    return url.startsWith(root) ? url.slice(root.length) : undefined;
   }
 
   async list(prefix: string): Promise<string[]> {

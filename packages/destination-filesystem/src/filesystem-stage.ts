@@ -1,4 +1,7 @@
-import { parseJobFileName } from "@dlt-ts/core";
+import type { Readable } from "node:stream";
+import { DestinationTerminalException, parseJobFileName, type StagingArea } from "@dlt-ts/core";
+import { filesystemCapabilities } from "./filesystem-capabilities.js";
+import { LocalFileStorage } from "./filesystem-local-storage.js";
 import { FilesystemLayout } from "./filesystem-layout.js";
 import { joinKey, type FilesystemStorage } from "./filesystem-storage.js";
 
@@ -41,7 +44,8 @@ export interface FilesystemStageOptions {
  * await stage.removeTableFiles("github", ["events"]);   // e.g. truncate the staged files after loading
  * await stage.close();
  */
-export class FilesystemStage {
+export class FilesystemStage implements StagingArea {
+  readonly fileFormats: readonly string[] = filesystemCapabilities().supportedLoaderFileFormats;
   readonly datasetName: string;
   readonly layout: FilesystemLayout;
   private readonly currentDatetime: CurrentDatetime | undefined;
@@ -58,6 +62,10 @@ export class FilesystemStage {
   /** The dataset folder as a URL (`s3://lake/github_data/`). */
   get datasetUrl(): string {
     return `${this.storage.urlOf(this.datasetName)}/`;
+  }
+
+  get location(): string {
+    return this.datasetUrl;
   }
 
   /** A key inside the dataset folder: `datasetKey("_dlt_loads", "x.jsonl")` → `github_data/_dlt_loads/x.jsonl`. */
@@ -89,6 +97,20 @@ export class FilesystemStage {
     const key = this.keyOf(job);
     await this.storage.put(key, { filePath: job.filePath });
     return this.storage.urlOf(key);
+  }
+
+  /** The local path of a staged file when the bucket is a local folder, else undefined (read it with {@link openRead}). */
+  localPath(url: string): string | undefined {
+    if (!(this.storage instanceof LocalFileStorage)) return undefined;
+    const key = this.storage.keyOf(url);
+    return key === undefined ? undefined : this.storage.pathOf(key);
+  }
+
+  /** A staged file's bytes, streamed. */
+  openRead(url: string): Promise<Readable> {
+    const key = this.storage.keyOf(url);
+    if (key === undefined) throw new DestinationTerminalException(`${url} is not a file of the staging bucket ${this.storage.url}`);
+    return this.storage.openRead(key);
   }
 
   /** The prefix every key of a table starts with (`github_data/events/`). */

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 /** What goes into a file: text, bytes, or a local file streamed from disk. */
 export type StorageBody = string | Uint8Array | { readonly filePath: string };
 
@@ -20,6 +21,10 @@ export interface FilesystemStorage {
   put(key: string, body: StorageBody): Promise<void>;
   /** A file's content, or undefined when there is no such key. */
   get(key: string): Promise<Buffer | undefined>;
+  /** A file's content as a stream, for files too big to hold in memory. */
+  openRead(key: string): Promise<Readable>;
+  /** The key of a URL {@link urlOf} gave, or undefined when the URL is not in this storage. */
+  keyOf(url: string): string | undefined;
   /** Keys that start with `prefix` (any depth), sorted. A missing folder or bucket path gives []. */
   list(prefix: string): Promise<string[]>;
   /** Deletes the keys; a key that does not exist is no error. */

@@ -90,8 +90,8 @@ export function mssqlCapabilities(options: MssqlCapabilitiesOptions = {}): Desti
   return capabilities({
     preferredLoaderFileFormat: options.preferredLoaderFileFormat ?? "insert_values",
     supportedLoaderFileFormats: ["insert_values", "csv"],
-    preferredStagingFileFormat: undefined,
-    supportedStagingFileFormats: [],
+    preferredStagingFileFormat: "csv",
+    supportedStagingFileFormats: ["csv"],
     escapeIdentifier: escapeMssqlIdentifier,
     escapeLiteral: escapeMssqlLiteral,
     casefoldIdentifier: (identifier) => identifier,

@@ -20,6 +20,8 @@ export class MssqlClientConfiguration {
   @config({ type: String }) replaceStrategy: ReplaceStrategy = "truncate-and-insert";
   /** Staging dataset name; `%s` is the dataset name. Default "%s_staging" (as dlt). */
   @config({ type: String }) stagingDatasetNameLayout = "%s_staging";
+  /** With `pipeline({ staging })`: delete the staged files of a package's tables before uploading its own. Default true (as dlt). */
+  @config({ type: Boolean }) truncateTablesOnStagingDestinationBeforeLoad = true;
   /** Most connections per client. Default 10. */
   @config({ type: Number }) poolSize = 10;
   /** csv files: TDS bulk load (true) or parameterized INSERT statements (false). Default true. */

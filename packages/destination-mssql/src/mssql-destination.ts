@@ -23,6 +23,8 @@ export interface MssqlDestinationOptions extends SqlDestinationOptions {
   replaceStrategy?: ReplaceStrategy;
   /** Default "%s_staging". */
   stagingDatasetNameLayout?: string;
+  /** With `pipeline({ staging })`: delete the staged files of a package's tables before uploading its own. Default true (as dlt). */
+  truncateTablesOnStagingDestinationBeforeLoad?: boolean;
   /** Connections per client. Default 10. */
   poolSize?: number;
   /** csv files: TDS bulk load (true) or parameterized INSERTs (false). Default true. */
@@ -45,6 +47,10 @@ export class ConfiguredMssql implements ConfiguredDestination {
     readonly capabilities: DestinationCapabilities,
     private readonly poolFactory: MssqlPoolFactory | undefined,
   ) {}
+
+  get truncateTablesOnStagingDestinationBeforeLoad(): boolean {
+    return this.config.truncateTablesOnStagingDestinationBeforeLoad;
+  }
 
   /** The connection string with the password masked. */
   get location(): string {

@@ -48,8 +48,8 @@ export function postgresCapabilities(): DestinationCapabilities {
   return capabilities({
     preferredLoaderFileFormat: "csv",
     supportedLoaderFileFormats: ["csv", "insert_values"],
-    preferredStagingFileFormat: undefined,
-    supportedStagingFileFormats: [],
+    preferredStagingFileFormat: "csv",
+    supportedStagingFileFormats: ["csv"],
     // One COPY keeps one server core busy: files of 16 MiB let the loader run several at once (measured in bench/postgres.ts).
     recommendedFileSize: 16 * 1024 * 1024,
     escapeIdentifier: escapePostgresIdentifier,

@@ -94,7 +94,10 @@ async function* csvBody(rest: Buffer, stream: AsyncIterable<Buffer>, jsonColumns
 export class PostgresCsvCopyJob extends SqlLoadJobBase {
   protected async load(tx: SqlClient, qualifiedTableName: string): Promise<void> {
     if (!(tx instanceof PostgresSqlClient)) throw new DestinationTerminalException("csv files load through a Postgres SQL client only");
-    const stream = createReadStream(this.request.filePath, { highWaterMark: COPY_CHUNK_SIZE });
+    // A staged file in a bucket streams straight into COPY.
+    const stream = this.request.openRead
+      ? await this.request.openRead()
+      : createReadStream(this.request.filePath, { highWaterMark: COPY_CHUNK_SIZE });
     const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     let head = Buffer.alloc(0);
     let header: ReturnType<typeof splitCsvHeader>;

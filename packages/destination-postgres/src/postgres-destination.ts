@@ -19,6 +19,8 @@ export interface PostgresDestinationOptions extends SqlDestinationOptions {
   replaceStrategy?: ReplaceStrategy;
   /** Default "%s_staging". */
   stagingDatasetNameLayout?: string;
+  /** With `pipeline({ staging })`: delete the staged files of a package's tables before uploading its own. Default true (as dlt). */
+  truncateTablesOnStagingDestinationBeforeLoad?: boolean;
   /** Connections per client. Default 10. */
   poolSize?: number;
 }
@@ -33,6 +35,10 @@ export class ConfiguredPostgres implements ConfiguredDestination {
     capabilities: DestinationCapabilities,
   ) {
     this.capabilities = capabilities;
+  }
+
+  get truncateTablesOnStagingDestinationBeforeLoad(): boolean {
+    return this.config.truncateTablesOnStagingDestinationBeforeLoad;
   }
 
   /** The connection string with the password masked. */

@@ -16,6 +16,10 @@ export class PostgresJobClient extends SqlJobClientBase {
     super(schema, sqlClient, new PostgresTypeMapper(sqlClient.capabilities), options);
   }
 
+  override streamsStagedFile(format: string): boolean {
+    return format === "csv";
+  }
+
   protected override createFormatLoadJob(request: LoadJobRequest, format: string): LoadJob | undefined {
     if (format === "csv") return new PostgresCsvCopyJob(this, request);
     if (format === "insert_values") return new PostgresInsertValuesLoadJob(this, request);

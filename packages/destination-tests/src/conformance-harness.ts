@@ -12,6 +12,8 @@ export interface ScopePipelineOptions {
   pipelinesDir?: string;
   /** The destination to use instead of a new one from the factory (e.g. a fault-injecting wrapper). */
   destination?: Destination;
+  /** `pipeline({ staging })`. Default: none. */
+  staging?: Destination;
 }
 
 /**
@@ -55,6 +57,7 @@ export class TestScope {
       destination: options.destination ?? this.destination(pipelineName),
       datasetName: this.datasetName,
       progress: "none",
+      ...(options.staging ? { staging: options.staging } : {}),
     });
     this.pipelines.push(p);
     return p;
@@ -141,4 +144,15 @@ export function caseRegistrar(options: DestinationConformanceOptions, caseName: 
       );
     },
   };
+}
+
+/** Runs `fn` with console.warn silenced (the pipeline warns about pending packages, as it should). */
+export async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    return await fn();
+  } finally {
+    console.warn = warn;
+  }
 }

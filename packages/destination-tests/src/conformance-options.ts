@@ -12,6 +12,7 @@ export const CONFORMANCE_CASES = [
   "state-restore",
   "resume",
   "chain-atomicity",
+  "staging",
 ] as const;
 
 export type ConformanceCase = (typeof CONFORMANCE_CASES)[number];

@@ -10,6 +10,7 @@ import { mergeKeysCases } from "./cases/merge-keys.cases.js";
 import { resumeCases } from "./cases/resume.cases.js";
 import { schemaEvolutionCases } from "./cases/schema-evolution.cases.js";
 import { sqlClientCases } from "./cases/sql-client.cases.js";
+import { stagingCases } from "./cases/staging.cases.js";
 import { stateRestoreCases } from "./cases/state-restore.cases.js";
 import { writeDispositionsCases } from "./cases/write-dispositions.cases.js";
 import { caseRegistrar, skipReason, type CaseRegistrar } from "./conformance-harness.js";
@@ -26,6 +27,7 @@ const CASES: Record<ConformanceCase, { title: string; register: (t: CaseRegistra
   "state-restore": { title: "state restore", register: stateRestoreCases },
   resume: { title: "resume of interrupted loads", register: resumeCases },
   "chain-atomicity": { title: "table chains whole under failures", register: chainAtomicityCases },
+  staging: { title: "loading through a stage", register: stagingCases },
 };
 
 /** The capabilities the suite plans its tests by (file formats, strategies), read from a destination made for a throwaway context. */
@@ -47,7 +49,9 @@ function plannedCapabilities(options: DestinationConformanceOptions): Destinatio
  * Cases: capabilities, sql-client, data-types, schema-evolution,
  * write-dispositions, merge-keys, hostile-identifiers, state-restore, resume,
  * chain-atomicity (a table the test creates first, with a `BIGINT` column
- * `n` and a `CHECK (n < 1000)` constraint, rejects rows) (see
+ * `n` and a `CHECK (n < 1000)` constraint, rejects rows), staging (through a
+ * local filesystem stage, for every `supportedStagingFileFormats` entry;
+ * skipped with its reason when there is none) (see
  * {@link DestinationConformanceOptions.skip} to leave some out, with a reason).
  *
  * @example

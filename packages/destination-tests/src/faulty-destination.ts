@@ -41,6 +41,9 @@ export function withClientOverrides(destination: Destination, overrides: (client
         },
       };
       if (configured.sqlClient) wrapped.sqlClient = () => configured.sqlClient!();
+      if (configured.truncateTablesOnStagingDestinationBeforeLoad !== undefined) {
+        Object.assign(wrapped, { truncateTablesOnStagingDestinationBeforeLoad: configured.truncateTablesOnStagingDestinationBeforeLoad });
+      }
       return wrapped;
     },
   };

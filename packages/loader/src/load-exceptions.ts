@@ -112,6 +112,16 @@ export class LoadJobUnknownTable extends LoadException {
   }
 }
 
+/** A reference job (its rows are in a stage) in a run without `pipeline({ staging })`. */
+export class LoadJobNeedsStaging extends LoadException {
+  constructor(readonly fileName: string, readonly loadId: string) {
+    super(
+      `Job file "${fileName}" of load package ${loadId} refers to files in a staging destination, ` +
+        `but this run has none: run the pipeline with the staging it was loading with (pipeline({ staging }))`,
+    );
+  }
+}
+
 export function jobFailedMessage(loadId: string, failure: LoadFailure): string {
   return (
     `Load package ${loadId} was aborted: ${failure.step} failed:\n` +

@@ -1,4 +1,4 @@
-import type { ConfiguredDestination, LoadPackageStorage } from "@dlt-ts/core";
+import type { ConfiguredDestination, LoadPackageStorage, StagingArea } from "@dlt-ts/core";
 import { LoadClientJobFailed, LoadClientJobRetry, LoadPackageStepFailed } from "./load-exceptions.js";
 import { defaultLoaderSettings, type LoaderOptions, type LoaderSettings } from "./loader-options.js";
 import type { LoadPackageResult } from "./load-result.js";
@@ -10,6 +10,8 @@ export interface LoaderArgs {
   /** Where packages go once loaded or aborted. */
   loaded: LoadPackageStorage;
   destination: ConfiguredDestination;
+  /** The stage job files go through before the destination loads them (`pipeline({ staging })`). Default: none. */
+  staging?: StagingArea;
   options?: LoaderOptions;
 }
 
@@ -58,7 +60,7 @@ export class Loader {
   }
 
   private loadOne(loadId: string): Promise<PackageLoadOutcome> {
-    const { normalized, loaded, destination, options } = this.args;
-    return new PackageLoad(loadId, normalized, loaded, destination, this.settings, options?.onProgress).run();
+    const { normalized, loaded, destination, options, staging } = this.args;
+    return new PackageLoad(loadId, normalized, loaded, destination, this.settings, options?.onProgress, staging).run();
   }
 }

@@ -1,8 +1,12 @@
 import { promises as fs } from "node:fs";
 import {
+  isReferenceJob,
   isTerminal,
   parseJobFileName,
+  referenceJobFileName,
   Schema,
+  writeReferenceJob,
+  type StagingArea,
   type ConfiguredDestination,
   type JobClient,
   type LoaderParallelismStrategy,
@@ -10,13 +14,15 @@ import {
   type StoredSchema,
   type TableSchema,
 } from "@dlt-ts/core";
-import { LoadException, LoadJobUnknownTable, type LoadFailure } from "./load-exceptions.js";
+import { LoadException, LoadJobNeedsStaging, LoadJobUnknownTable, type LoadFailure } from "./load-exceptions.js";
 import type { LoaderOptions, LoaderSettings } from "./loader-options.js";
 import type { LoadJobResult, LoadPackageResult } from "./load-result.js";
 import { describeError } from "./describe-error.js";
 
 /** Package state key listing the root tables whose `completeTableChain` already ran. */
 const COMPLETED_CHAINS_KEY = "completedTableChains";
+/** Package state key set once the staged files of the package's tables were deleted, so a resumed package keeps what it uploaded. */
+const STAGING_TRUNCATED_KEY = "stagingTruncated";
 
 interface QueuedJob {
   fileName: string;
@@ -27,6 +33,8 @@ interface QueuedJob {
   ancestors: string[];
   /** Found in started_jobs: a killed run was loading it. */
   resumed: boolean;
+  /** The job copies its file to the stage and queues a reference job for the destination (`pipeline({ staging })`). */
+  toStage: boolean;
 }
 
 interface ChainProgress {
@@ -84,6 +92,10 @@ export class PackageLoad {
   private fatal: unknown;
   private jobsTotal = 0;
   private stateWrites: Promise<unknown> = Promise.resolve();
+  /** Jobs not started yet; a staging job adds its reference job here. */
+  private queue: QueuedJob[] = [];
+  /** `<table>.<file_id>` of the reference jobs the package holds, whatever their folder. */
+  private readonly referenced = new Set<string>();
 
   constructor(
     private readonly loadId: string,
@@ -92,6 +104,7 @@ export class PackageLoad {
     private readonly destination: ConfiguredDestination,
     private readonly settings: LoaderSettings,
     private readonly onProgress: LoaderOptions["onProgress"],
+    private readonly staging: StagingArea | undefined,
   ) {}
 
   /**
@@ -117,10 +130,11 @@ export class PackageLoad {
         await this.client.initializeStorage();
         await this.client.updateStoredSchema(updates);
       });
-      const queue = await this.collectJobs();
+      this.queue = await this.collectJobs();
+      if (this.staging && !state[STAGING_TRUNCATED_KEY]) await this.truncateStagedTables();
       if (!this.stopping()) {
         await this.completeReadyChains();
-        await this.schedule(queue);
+        await this.schedule();
         await this.completeReadyChains();
       }
       if (this.fatal !== undefined) throw this.fatal;
@@ -171,6 +185,9 @@ export class PackageLoad {
     const completed = await normalized.listJobs(loadId, "completed_jobs");
     const failed = await normalized.listJobs(loadId, "failed_jobs");
     this.jobsTotal = started.length + fresh.length + completed.length + failed.length;
+    for (const fileName of [...started, ...fresh, ...completed, ...failed]) {
+      if (isReferenceJob(fileName)) this.referenced.add(jobKey(fileName));
+    }
 
     for (const fileName of completed) {
       const job = this.describeJob(fileName, false);
@@ -196,14 +213,15 @@ export class PackageLoad {
   }
 
   private describeJob(fileName: string, resumed: boolean): QueuedJob {
-    const { table } = parseJobFileName(fileName);
+    const { table, format } = parseJobFileName(fileName);
     const known = this.schema.tables[table];
     const root = known ? this.schema.rootTableOf(table).name : table;
     const ancestors: string[] = [];
     for (let parent = known?.parent; parent !== undefined && !ancestors.includes(parent); parent = this.schema.tables[parent]?.parent) {
       ancestors.push(parent);
     }
-    return { fileName, table, root, ancestors, resumed };
+    const toStage = this.staging !== undefined && this.staging.fileFormats.includes(format);
+    return { fileName, table, root, ancestors, resumed, toStage };
   }
 
   private chainOf(job: QueuedJob): ChainProgress {
@@ -233,7 +251,8 @@ export class PackageLoad {
    * parallelism strategy. A job starts only when no job of an ancestor table
    * is queued or running; jobs of a failed chain are failed without running.
    */
-  private schedule(queue: QueuedJob[]): Promise<void> {
+  private schedule(): Promise<void> {
+    const queue = this.queue;
     const strategy: LoaderParallelismStrategy =
       this.settings.parallelismStrategy ?? this.client.capabilities.loaderParallelismStrategy;
     const limit =
@@ -242,8 +261,10 @@ export class PackageLoad {
         : Math.max(1, Math.min(this.settings.workers, this.client.capabilities.maxParallelLoadJobs));
     const busyChains = new Set<string>();
     let running = 0;
+    // An upload to the stage writes no table: only loads wait for their ancestor tables.
     const ready = (job: QueuedJob): boolean =>
-      (strategy !== "table-sequential" || !busyChains.has(job.root)) && job.ancestors.every((t) => !this.pendingByTable.get(t));
+      (strategy !== "table-sequential" || !busyChains.has(job.root)) &&
+      (job.toStage || job.ancestors.every((t) => !this.pendingByTable.get(t)));
 
     return new Promise<void>((resolve) => {
       const start = (job: QueuedJob, work: Promise<void>): void => {
@@ -322,13 +343,18 @@ export class PackageLoad {
       try {
         const table = this.loadTable(job.table, fileName);
         const filePath = normalized.jobPath(loadId, "started_jobs", fileName);
-        await this.client.createLoadJob({ loadId, fileName, filePath, table, packages: normalized }).run();
+        if (job.toStage) await this.stageJob(job, fileName, filePath);
+        else {
+          if (isReferenceJob(fileName) && !this.staging) throw new LoadJobNeedsStaging(fileName, loadId);
+          const staging = this.staging ? { staging: this.staging } : {};
+          await this.client.createLoadJob({ loadId, fileName, filePath, table, packages: normalized, ...staging }).run();
+        }
         await normalized.completeJob(loadId, fileName);
         this.finishJob(job, result("completed"));
         await this.onChainJobDone(job, true);
         return;
       } catch (error) {
-        const terminal = isTerminal(error) || error instanceof LoadJobUnknownTable;
+        const terminal = isTerminal(error) || error instanceof LoadJobUnknownTable || error instanceof LoadJobNeedsStaging;
         if (terminal || this.abortCause) {
           // A package being aborted does not retry: it fails what it was running.
           const message = describeError(error);
@@ -354,6 +380,48 @@ export class PackageLoad {
         await normalized.startJob(loadId, fileName);
       }
     }
+  }
+
+  /**
+   * Copies a job file to the stage and puts its reference job into new_jobs
+   * and the queue, in the same chain, before the staging job completes: the
+   * chain's follow-up waits for the reference job. A rerun after a kill
+   * uploads again (same key) and finds the reference job already there.
+   */
+  private async stageJob(job: QueuedJob, fileName: string, filePath: string): Promise<void> {
+    const { loadId, normalized } = this;
+    const state = await normalized.readState(loadId);
+    const url = await this.staging!.upload({
+      loadId,
+      fileName,
+      filePath,
+      schemaName: this.schema.name,
+      ...(typeof state.createdAt === "string" ? { loadPackageTimestamp: new Date(state.createdAt) } : {}),
+    });
+    const reference = referenceJobFileName(fileName);
+    if (this.referenced.has(jobKey(reference))) return;
+    await writeReferenceJob(normalized.jobPath(loadId, "new_jobs", reference), [url]);
+    const queued = this.describeJob(reference, false);
+    this.jobsTotal += 1;
+    this.chainOf(queued).pending += 1;
+    this.pendingByTable.set(queued.table, (this.pendingByTable.get(queued.table) ?? 0) + 1);
+    this.referenced.add(jobKey(reference));
+    this.queue.push(queued);
+  }
+
+  /**
+   * Before the first upload of a package: deletes the staged files of the
+   * tables it has data for (dlt's `truncate_tables_on_staging_destination_before_load`,
+   * on by default), so the stage holds the latest load of each table.
+   * `_dlt_*` tables are left alone, as dlt does.
+   */
+  private async truncateStagedTables(): Promise<void> {
+    if (this.destination.truncateTablesOnStagingDestinationBeforeLoad === false) return;
+    const tables = [...new Set(this.queue.filter((job) => job.toStage).map((job) => job.table))].filter((t) => !t.startsWith("_dlt_"));
+    if (tables.length === 0) return;
+    const step = `removal of the staged files of tables ${tables.map((t) => `"${t}"`).join(", ")} from ${this.staging!.location}`;
+    await this.packageStep(step, () => this.staging!.removeTableFiles(this.schema.name, tables));
+    await this.normalized.updateState(this.loadId, { [STAGING_TRUNCATED_KEY]: true });
   }
 
   /** A job of a chain that already failed: failed without running, so the chain loads nothing more. */
@@ -548,6 +616,12 @@ export class PackageLoad {
       });
     }
   }
+}
+
+/** A job without its retry count and format: a staged job file and its reference job share it. */
+function jobKey(fileName: string): string {
+  const { table, fileId } = parseJobFileName(fileName);
+  return `${table}.${fileId}`;
 }
 
 async function fileSize(filePath: string): Promise<number> {

@@ -27,6 +27,7 @@ export {
 
 // Load jobs: one job file into one table, in a transaction with its completion marker
 export { SqlLoadJobBase, InsertValuesLoadJob, type SqlLoadJobHost } from "./sql-load-job.js";
+export { ReferenceLoadJob, type ReferenceLoadJobHost } from "./reference-load-job.js";
 export { readInsertValuesStatements, type InsertValuesLimits } from "./insert-values-reader.js";
 
 // The destination's factory and configure(), written once; or config resolution alone for a configure() of one's own

@@ -5,6 +5,7 @@ import {
   LOAD_STATUS_LOADED,
   LOADS_TABLE_NAME,
   parseJobFileName,
+  REFERENCE_FORMAT,
   PIPELINE_STATE_TABLE_NAME,
   SCHEMA_ENGINE_VERSION,
   VERSION_TABLE_NAME,
@@ -34,6 +35,7 @@ import {
   type FollowupSqlContext,
 } from "./sql-followup-sql.js";
 import { InsertValuesLoadJob, withErrorContext, type SqlLoadJobHost } from "./sql-load-job.js";
+import { ReferenceLoadJob } from "./reference-load-job.js";
 
 /**
  * Marker table of the SQL job client: one row per job file loaded, per
@@ -246,6 +248,7 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
 
   createLoadJob(request: LoadJobRequest): LoadJob {
     const { format } = parseJobFileName(request.fileName);
+    if (format === REFERENCE_FORMAT) return new ReferenceLoadJob(this, request);
     const job = this.createFormatLoadJob(request, format);
     if (job) return job;
     if (format === "insert_values") return new InsertValuesLoadJob(this, request);
@@ -256,6 +259,14 @@ export class SqlJobClientBase implements JobClient, SqlLoadJobHost {
           new DestinationTerminalException(`Job ${request.fileName}: file format "${format}" cannot be loaded here (supported: ${supported})`),
         ),
     };
+  }
+
+  /**
+   * Whether the load job of `format` reads its file as a stream (`request.openRead`),
+   * so a staged file in a bucket loads without a local copy. Default false.
+   */
+  streamsStagedFile(_format: string): boolean {
+    return false;
   }
 
   /** Hook for file formats other than insert_values (e.g. csv through COPY). Default: none. */

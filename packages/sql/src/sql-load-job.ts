@@ -46,7 +46,7 @@ export abstract class SqlLoadJobBase implements LoadJob {
     try {
       await this.host.prepareChainFor(loadId, table.name);
       // An empty file only asks for the chain's preparation (a replace with no data truncates).
-      const empty = (await stat(this.request.filePath)).size === 0;
+      const empty = this.request.openRead ? false : (await stat(this.request.filePath)).size === 0;
       await this.host.sqlClientFor(table.name).transaction(async (tx) => {
         if (await this.host.isJobLoaded(tx, loadId, this.jobId)) return;
         if (!empty) await this.load(tx, tx.makeQualifiedTableName(table.name));

@@ -5,6 +5,8 @@ import type { Schema } from "../schema/schema.js";
 import type { LoadPackageStorage } from "../storage/load-package-storage.js";
 import type { StoredSchema, TableSchema } from "../schema/schema-types.js";
 import type { SqlClient } from "./sql-client.js";
+import type { StagingArea } from "./staging.js";
+import type { Readable } from "node:stream";
 
 /** What a destination needs to know about the pipeline that uses it. */
 export interface DestinationContext {
@@ -54,6 +56,18 @@ export interface ConfiguredDestination {
    * back what was loaded (`pipeline.sqlClient()`). Callers must close() it.
    */
   sqlClient?(): Promise<SqlClient>;
+  /**
+   * Destinations that can be a stage for another destination's files only
+   * (the filesystem destination): a new connection to the stage under the
+   * configured dataset. `pipeline({ staging })` needs it. The caller closes it.
+   */
+  createStagingArea?(): StagingArea;
+  /**
+   * Destinations that load from a stage: whether the loader deletes the staged
+   * files of a package's tables before it uploads the package's own (dlt's
+   * `truncate_tables_on_staging_destination_before_load`). Default true.
+   */
+  readonly truncateTablesOnStagingDestinationBeforeLoad?: boolean;
 }
 
 /** One job file of a load package, handed to `JobClient.createLoadJob`. */
@@ -67,6 +81,14 @@ export interface LoadJobRequest {
   table: TableSchema;
   /** The package's storage: jobs that deliver in batches record progress there. */
   packages: LoadPackageStorage;
+  /** The stage of `pipeline({ staging })`: reference jobs (`<table>.<file_id>.<retry>.reference`) read their staged files through it. */
+  staging?: StagingArea;
+  /**
+   * Set when the job's bytes are not a local file (a staged file in a bucket):
+   * opens them as a stream, and `filePath` only names the file. Jobs that
+   * stream their file use it when present.
+   */
+  openRead?: () => Promise<Readable>;
 }
 
 export interface LoadJob {

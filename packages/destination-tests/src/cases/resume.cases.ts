@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { LoadPackageStorage, parseJobFileName, Schema, type StoredSchema, type TableSchema } from "@dlt-ts/core";
 import { PipelineStepFailed, resource, source, type Pipeline } from "dlt-ts";
-import type { CaseRegistrar, TestScope } from "../conformance-harness.js";
+import { quietly, type CaseRegistrar, type TestScope } from "../conformance-harness.js";
 import { withFailingJobs } from "../faulty-destination.js";
 import { columnValue, countRows, selectAll } from "../read-back.js";
 
@@ -20,17 +20,6 @@ function shopSource(orderIds: number[], itemIds: number[], title = (id: number) 
 
 function normalizedStorage(p: Pipeline): LoadPackageStorage {
   return new LoadPackageStorage(path.join(p.workingDir, "load", "normalized"));
-}
-
-/** Runs `fn` with console.warn silenced (the pipeline warns about pending packages, as it should). */
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const warn = console.warn;
-  console.warn = () => undefined;
-  try {
-    return await fn();
-  } finally {
-    console.warn = warn;
-  }
 }
 
 /** Orders and their line skus, by order id. */

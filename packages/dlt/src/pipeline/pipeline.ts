@@ -117,6 +117,8 @@ export class Pipeline {
   private readonly layout: PipelineLayout;
   private readonly destinationReference: DestinationReference | undefined;
   private destinationInstance: Destination | undefined;
+  private readonly stagingReference: DestinationReference | undefined;
+  private stagingInstance: Destination | undefined;
   private readonly register: PipelineOptions["register"];
   private readonly stateStore: PipelineOptions["stateStore"];
   private readonly progressMode: ProgressMode;
@@ -138,6 +140,7 @@ export class Pipeline {
     this.workingDir = this.layout.workingDir;
     this.projectDir = options.projectDir;
     this.destinationReference = options.destination;
+    this.stagingReference = options.staging;
     this.progressMode = options.progress ?? "auto";
     this.schemaStore = this.layout.schemaStore();
     this.extracted = this.layout.extracted();
@@ -357,10 +360,12 @@ export class Pipeline {
     const { configured } = run.destination!;
     const progress = new ProgressReporter(this.progressMode);
     progress.start("load");
+    const staging = run.staging?.configured.createStagingArea?.();
     const loader = new Loader({
       normalized: this.normalized,
       loaded: this.loaded,
       destination: configured,
+      ...(staging ? { staging } : {}),
       options: {
         ...run.load,
         onProgress: (p) => {
@@ -374,6 +379,7 @@ export class Pipeline {
       packages = await loader.run();
     } catch (error) {
       progress.finish();
+      await staging?.close();
       if (error instanceof LoadPackageException) {
         await this.settleStateOfPackages(error.results);
         throw this.stepFailed("load", error, error.loadId, this.loadInfo(run, error.results, startedAt));
@@ -381,6 +387,7 @@ export class Pipeline {
       throw this.stepFailed("load", error);
     }
     progress.finish();
+    await staging?.close();
     await this.settleStateOfPackages(packages);
     if (run.stateStore && packages.some((p) => p.status === "loaded")) await run.stateStore.save(this.stateValue);
     const info = this.loadInfo(run, packages, startedAt);
@@ -428,6 +435,15 @@ export class Pipeline {
       destinationName: destination.destinationName,
       destinationDisplayableCredentials: configured.location,
       datasetName: run.datasetName,
+      ...(run.staging
+        ? {
+            staging: {
+              type: run.staging.destination.destinationType,
+              name: run.staging.destination.destinationName,
+              displayableCredentials: run.staging.configured.location,
+            },
+          }
+        : {}),
       loadPackages: packages,
       startedAt,
       finishedAt: new Date(),
@@ -463,7 +479,17 @@ export class Pipeline {
       register: this.register,
       destination: async () => (this.destinationReference ? this.requireDestination() : undefined),
       stateStore: this.stateStore,
+      staging: async () => this.resolveStaging(),
     });
+  }
+
+  private async resolveStaging(): Promise<Destination | undefined> {
+    if (!this.stagingReference) return undefined;
+    this.stagingInstance ??= await resolveDestination(this.stagingReference, {
+      pipelineName: this.pipelineName,
+      ...(this.projectDir ? { projectDir: this.projectDir } : {}),
+    });
+    return this.stagingInstance;
   }
 
   /** What the normalizer needs for a schema: capabilities, naming and the data writers' settings. */

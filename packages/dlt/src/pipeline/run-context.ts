@@ -19,6 +19,7 @@ import { LoadConfiguration } from "@dlt-ts/loader";
 import { NormalizeConfiguration } from "@dlt-ts/normalizer";
 import { PipelineConfiguration } from "./pipeline-configuration.js";
 import { StateStore } from "./state-store.js";
+import { StagingNotSupportedException, withStagingFileFormats } from "./staging-file-format.js";
 
 /**
  * Everything a run resolves before it reads a single item: dlt's runtime
@@ -40,7 +41,9 @@ export interface RunContext {
   readonly datasetName: string;
   /** The destination and what it resolved to for this run; undefined without a destination. */
   readonly destination?: { readonly destination: Destination; readonly configured: ConfiguredDestination };
-  /** The configured destination's capabilities, else generic ones. */
+  /** The stage files go through before the destination loads them (`pipeline({ staging })`). */
+  readonly staging?: { readonly destination: Destination; readonly configured: ConfiguredDestination };
+  /** The configured destination's capabilities (its staging file formats with a stage), else generic ones. */
   readonly capabilities: DestinationCapabilities;
   /** Where the state is kept besides the working dir (`pipeline({ stateStore })`). */
   readonly stateStore?: StateStore;
@@ -59,6 +62,8 @@ export interface RunContextInput {
   readonly destination: () => Promise<Destination | undefined>;
   /** `pipeline({ stateStore })`. */
   readonly stateStore: Destination | string | undefined;
+  /** The staging destination, resolved from its reference; undefined without one. */
+  readonly staging?: () => Promise<Destination | undefined>;
 }
 
 /** Resolves a run's settings and destination, in that order, and fills the container. */
@@ -107,13 +112,24 @@ export async function prepareRun(input: RunContextInput): Promise<RunContext> {
   const declared = destination.capabilities();
   const naming = namingConvention(declared.namingConvention, declared.maxIdentifierLength);
   const datasetName = naming.normalizeTableIdentifier(input.datasetName);
-  const configured = await destination.configure({
+  const destinationContext = {
     pipelineName: input.pipelineName,
     datasetName,
     workingDir: input.workingDir,
     ...(input.projectDir ? { projectDir: input.projectDir } : {}),
     providers,
     container,
-  });
-  return { ...settings, datasetName, destination: { destination, configured }, capabilities: configured.capabilities };
+  };
+  const configured = await destination.configure(destinationContext);
+  const resolved = { ...settings, datasetName, destination: { destination, configured } };
+  const staging = await input.staging?.();
+  if (!staging) return { ...resolved, capabilities: configured.capabilities };
+  const stagingConfigured = await staging.configure(destinationContext);
+  if (!stagingConfigured.createStagingArea) {
+    throw new StagingNotSupportedException(
+      `Destination ${staging.destinationName} cannot be a staging destination: it keeps no files for another destination to load (use "filesystem")`,
+    );
+  }
+  const capabilities = withStagingFileFormats(configured.capabilities, destination.destinationName, stagingConfigured.capabilities, staging.destinationName);
+  return { ...resolved, staging: { destination: staging, configured: stagingConfigured }, capabilities };
 }

@@ -8,6 +8,8 @@ export interface LoadInfoArgs {
   /** Where the data went, secrets masked. */
   destinationDisplayableCredentials: string;
   datasetName: string;
+  /** The staging destination (`pipeline({ staging })`), when there is one. */
+  staging?: { type: string; name: string; displayableCredentials: string };
   loadPackages: LoadPackageResult[];
   startedAt: Date;
   finishedAt: Date;
@@ -24,6 +26,10 @@ export class LoadInfo {
   readonly destinationName: string;
   readonly destinationDisplayableCredentials: string;
   readonly datasetName: string;
+  /** As dlt's `staging_type`, `staging_name`, `staging_displayable_credentials`: undefined without staging. */
+  readonly stagingType: string | undefined;
+  readonly stagingName: string | undefined;
+  readonly stagingDisplayableCredentials: string | undefined;
   readonly loadPackages: LoadPackageResult[];
   readonly startedAt: Date;
   readonly finishedAt: Date;
@@ -35,6 +41,9 @@ export class LoadInfo {
     this.destinationName = args.destinationName;
     this.destinationDisplayableCredentials = args.destinationDisplayableCredentials;
     this.datasetName = args.datasetName;
+    this.stagingType = args.staging?.type;
+    this.stagingName = args.staging?.name;
+    this.stagingDisplayableCredentials = args.staging?.displayableCredentials;
     this.loadPackages = args.loadPackages;
     this.startedAt = args.startedAt;
     this.finishedAt = args.finishedAt;
@@ -73,6 +82,9 @@ export class LoadInfo {
     if (this.destinationDisplayableCredentials) {
       lines.push(`The ${this.destinationName} destination used ${this.destinationDisplayableCredentials} location to store data`);
     }
+    if (this.stagingName !== undefined) {
+      lines.push(`The ${this.stagingName} staging destination used ${this.stagingDisplayableCredentials} location to stage data`);
+    }
     for (const pkg of this.loadPackages) {
       const failed = pkg.jobs.filter((j) => j.state === "failed");
       const jobs = failed.length === 0 ? "no failed jobs" : `${failed.length} FAILED job(s)!`;
@@ -89,6 +101,9 @@ export class LoadInfo {
       destinationName: this.destinationName,
       destinationDisplayableCredentials: this.destinationDisplayableCredentials,
       datasetName: this.datasetName,
+      ...(this.stagingName !== undefined
+        ? { stagingType: this.stagingType, stagingName: this.stagingName, stagingDisplayableCredentials: this.stagingDisplayableCredentials }
+        : {}),
       loadsIds: this.loadsIds,
       loadPackages: this.loadPackages,
       startedAt: this.startedAt,
