@@ -38,6 +38,8 @@ export function escapeDuckdbLiteral(value: unknown): string {
  * DECIMAL(38,9), wei DECIMAL(38,0) (38 digits is DuckDB's widest decimal);
  * queries up to 32 MiB; DDL in transactions; one column per ALTER TABLE; no
  * TRUNCATE (DELETE FROM is used, as dlt does); merge by delete-insert and upsert.
+ * Loads parquet (preferred), csv and jsonl from a stage (`pipeline({ staging })`),
+ * read in place from a local bucket.
  */
 export function duckdbCapabilities(): DestinationCapabilities {
   return capabilities({

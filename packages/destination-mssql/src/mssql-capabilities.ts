@@ -84,7 +84,8 @@ export interface MssqlCapabilitiesOptions {
  * no `CREATE TABLE IF NOT EXISTS` (tables are created after a catalog
  * lookup, guarded by `OBJECT_ID`); DDL in transactions; merge by
  * delete-insert and upsert (MERGE); replace by truncate-and-insert and
- * insert-from-staging. Loads insert_values and csv (bulk load).
+ * insert-from-staging. Loads insert_values and csv (bulk load), and csv
+ * from a stage (`pipeline({ staging })`).
  */
 export function mssqlCapabilities(options: MssqlCapabilitiesOptions = {}): DestinationCapabilities {
   return capabilities({

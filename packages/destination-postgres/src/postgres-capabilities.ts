@@ -42,7 +42,8 @@ export function escapePostgresLiteral(value: unknown): string {
  * and kept as the naming convention writes them; queries up to 32 MiB; text up to 1 GiB; decimal
  * numeric(38,9), wei numeric(156,78); DDL in transactions; merge by
  * delete-insert and upsert; replace by truncate-and-insert,
- * insert-from-staging and staging-optimized.
+ * insert-from-staging and staging-optimized. Loads csv from a stage
+ * (`pipeline({ staging })`), streamed into COPY.
  */
 export function postgresCapabilities(): DestinationCapabilities {
   return capabilities({
