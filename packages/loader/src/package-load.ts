@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import {
+  isDltName,
   isReferenceJob,
   isTerminal,
   parseJobFileName,
@@ -417,7 +418,7 @@ export class PackageLoad {
    */
   private async truncateStagedTables(): Promise<void> {
     if (this.destination.truncateTablesOnStagingDestinationBeforeLoad === false) return;
-    const tables = [...new Set(this.queue.filter((job) => job.toStage).map((job) => job.table))].filter((t) => !t.startsWith("_dlt_"));
+    const tables = [...new Set(this.queue.filter((job) => job.toStage).map((job) => job.table))].filter((t) => !isDltName(t));
     if (tables.length === 0) return;
     const step = `removal of the staged files of tables ${tables.map((t) => `"${t}"`).join(", ")} from ${this.staging!.location}`;
     await this.packageStep(step, () => this.staging!.removeTableFiles(this.schema.name, tables));
