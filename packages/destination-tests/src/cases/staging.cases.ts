@@ -100,6 +100,17 @@ export function stagingCases(t: CaseRegistrar, caps: DestinationCapabilities): v
     expect(await countRows(await scope.sqlClient(p), "events")).toBe(2);
   });
 
+  t.test("replace", "replace through a stage leaves only the last load's rows, nested tables too", async (scope) => {
+    const { staging } = localStage(scope);
+    const p = scope.pipeline("staged_replace", { staging });
+    const hints = { tableName: "lists", writeDisposition: "replace" as const };
+    await p.run([{ id: 1, tags: ["a", "b"] }, { id: 2, tags: ["c"] }], hints);
+    await p.run([{ id: 3, tags: ["d"] }], hints);
+    const client = await scope.sqlClient(p);
+    expect(await readRows(client, "lists", { id: "bigint" })).toEqual([{ id: "3" }]);
+    expect(await readRows(client, "lists__tags", { value: "text" })).toEqual([{ value: "d" }]);
+  });
+
   const merges = caps.supportedMergeStrategies.includes("delete-insert");
   t.test(
     "merge",
