@@ -6,6 +6,10 @@ import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { destination, pipeline, type DataItem } from "dlt-ts";
 import { sqlTable } from "@dlt-ts/source-sql";
+// Internals, to measure the cursor read path next to the COPY one.
+import { loadPgModules, PostgresConnection } from "../packages/source-sql/src/postgres-connection";
+import { buildSelect } from "../packages/source-sql/src/select-query";
+import { resolveSqlCredentials } from "../packages/source-sql/src/sql-database-configuration";
 import { peakRssMb, perSecond } from "./workload";
 
 /*
@@ -16,10 +20,13 @@ import { peakRssMb, perSecond } from "./workload";
  * (30 columns), at 100k and 1M rows; each case in its own process, so its
  * peak RSS is its own:
  *   - copy:       the floor (best of 2);
- *   - source:     the resource's pages at the default chunkSize (50 000, as
- *                 dlt) drained by a loop that only counts them: what the
- *                 source itself costs (best of 2);
+ *   - source:     the resource's pages at the default chunkSize drained by a
+ *                 loop that only counts them: what the source itself costs
+ *                 (best of 2); rows come through COPY text;
  *   - source-10k: the same at chunkSize 10 000;
+ *   - cursor:     the same rows through the `pg-cursor` path (used when
+ *                 `pg-copy-streams` is not installed) at chunkSize 50 000:
+ *                 the read path and default before COPY;
  *   - run:        `p.run(sqlTable(...))` into a sink whose write()
  *                 does nothing (batchSize 1000): the source plus extract,
  *                 normalize and load.
@@ -34,8 +41,12 @@ const BENCH_URL = process.env.PG_BENCH_URL ?? "postgresql://postgres@127.0.0.1:5
 const SCHEMA = "source_sql_bench";
 
 type Shape = "narrow" | "wide";
-/** copy: the floor; source: the resource's pages at the default chunkSize (50 000); source-10k: at chunkSize 10 000; run: run() into a no-op sink. */
-type Mode = "copy" | "source" | "source-10k" | "run";
+/**
+ * copy: the floor; source: the resource's pages at the default chunkSize;
+ * source-10k: at chunkSize 10 000; cursor: the pg-cursor read path at the
+ * default chunkSize; run: run() into a no-op sink.
+ */
+type Mode = "copy" | "source" | "source-10k" | "cursor" | "run";
 
 /** Column definitions and the generate_series expression of each, by shape. */
 const SHAPES: Record<Shape, Array<[string, string, string]>> = {
@@ -138,10 +149,26 @@ async function copyRows(table: string, shape: Shape): Promise<number> {
 
 /** The resource's pages, counted. */
 async function sourceRows(table: string, chunkSize?: number): Promise<number> {
-  const resource = sqlTable({ table, schema: SCHEMA, credentials: BENCH_URL, ...(chunkSize ? { chunkSize } : {}) });
+  const resource = await sqlTable({ table, schema: SCHEMA, credentials: BENCH_URL, ...(chunkSize ? { chunkSize } : {}) }).resolve();
   let rows = 0;
   for await (const page of (resource.data as (args: object) => AsyncIterable<DataItem[]>)({})) rows += page.length;
   return rows;
+}
+
+/** The same read through the `pg-cursor` path (what the source does without `pg-copy-streams`) at dlt's chunkSize 50 000 (the earlier default), counted. */
+async function cursorRows(table: string): Promise<number> {
+  const { copyTo: _copyTo, ...modules } = loadPgModules();
+  const connection = await PostgresConnection.open(await resolveSqlCredentials(BENCH_URL), modules);
+  try {
+    const [reflected] = await connection.reflectTables(SCHEMA, [table]);
+    let rows = 0;
+    for await (const page of connection.streamRows(buildSelect(connection.dialect, reflected!, reflected!.columns), reflected!.columns, 50_000)) {
+      rows += page.length;
+    }
+    return rows;
+  } finally {
+    await connection.close();
+  }
 }
 
 /** `run()` into a no-op sink; the rows it delivered. */
@@ -167,7 +194,9 @@ async function measure(mode: Mode, table: string, shape: Shape, dir: string): Pr
         ? await sourceRows(table)
         : mode === "source-10k"
           ? await sourceRows(table, 10_000)
-          : await runRows(table, dir);
+          : mode === "cursor"
+            ? await cursorRows(table)
+            : await runRows(table, dir);
   return { rows, ms: performance.now() - started };
 }
 
@@ -227,13 +256,14 @@ export async function benchSourceSql(): Promise<void> {
       // The table's pages in the OS cache first, so neither the floor nor the source reads them cold.
       await withClient(BENCH_URL, (client) => client.query(`SELECT count(*) FROM ${SCHEMA}.${tableName(shape, rows)}`));
       const group = {} as Record<Mode, string>;
-      for (const mode of ["copy", "source", "source-10k", "run"] as const) {
+      for (const mode of ["copy", "source", "source-10k", "cursor", "run"] as const) {
         group[mode] = bestOf(mode === "copy" || mode === "source" ? 2 : 1, [mode, shape, rows]);
         process.stdout.write(group[mode]);
       }
       console.log(
         `  ${shape} N=${rows}: source/floor ${(rate(group.source) / rate(group.copy)).toFixed(2)} (goal >= 0.5), ` +
-          `source-10k/floor ${(rate(group["source-10k"]) / rate(group.copy)).toFixed(2)}, run()/floor ${(rate(group.run) / rate(group.copy)).toFixed(2)}`,
+          `source-10k/floor ${(rate(group["source-10k"]) / rate(group.copy)).toFixed(2)}, cursor/floor ${(rate(group.cursor) / rate(group.copy)).toFixed(2)}, ` +
+          `run()/floor ${(rate(group.run) / rate(group.copy)).toFixed(2)}`,
       );
     }
   }

@@ -28,8 +28,10 @@ export class CrmApi {
       request.on("data", (chunk: Buffer) => (body += chunk.toString()));
       request.on("end", () => {
         const key = String(request.headers["idempotency-key"] ?? "");
+        if (this.holdRequest(key, false)) return;
         const status = this.handle(request.headers.authorization, key, body);
         this.requests.push(`${status} ${key}`);
+        if (this.holdRequest(key, true)) return;
         response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ status }));
       });
     });
@@ -39,6 +41,15 @@ export class CrmApi {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve, reject) => this.server?.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /**
+   * True to leave a request unanswered, asked before and after it is
+   * applied: tests use it to kill the client mid-request. Default: answer
+   * every request.
+   */
+  protected holdRequest(_key: string, _applied: boolean): boolean {
+    return false;
   }
 
   private handle(authorization: string | undefined, key: string, body: string): number {

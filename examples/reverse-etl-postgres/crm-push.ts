@@ -17,6 +17,8 @@ export interface CrmPushOptions {
   pipelinesDir?: string;
   /** The database schema of the contacts table. Default "public". */
   schema?: string;
+  /** Also names the state store's dataset (`<name>_dataset`). Default "crm_push". */
+  pipelineName?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export function crmPush(options: CrmPushOptions = {}): Promise<LoadInfo> {
     incremental: incremental({ cursorPath: "updated_at", initialValue: "1970-01-01T00:00:00Z" }),
   });
   const p = pipeline({
-    pipelineName: "crm_push",
+    pipelineName: options.pipelineName ?? "crm_push",
     destination: CrmDestination,
     stateStore: "postgres",
     progress: "none",

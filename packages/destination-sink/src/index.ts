@@ -12,6 +12,9 @@ export type { SinkBatch, SinkFileFormat, SinkItem, SinkOptions } from "./sink-op
 // What the pipeline calls on whatever it was given as destination
 export { toSinkDestination } from "./to-sink-destination.js";
 
+// Recording delivered batches beyond the working dir (the pipeline's state store provides it)
+export { SINK_DELIVERY_JOURNAL, type SinkDeliveryJournal, type OpenSinkDeliveryJournal } from "./sink-delivery-journal.js";
+
 // Errors
 export { SinkOptionsException, DestinationCallableNotFound, InvalidSinkCallable } from "./sink-exceptions.js";
 

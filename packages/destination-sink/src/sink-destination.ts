@@ -18,6 +18,7 @@ import {
 } from "@dlt-ts/core";
 import { importReference } from "./callable-reference.js";
 import { SinkCallableConfiguration, SinkConfiguration } from "./sink-configuration.js";
+import { SINK_DELIVERY_JOURNAL, type SinkDeliveryJournal } from "./sink-delivery-journal.js";
 import { DestinationCallableNotFound, InvalidSinkCallable } from "./sink-exceptions.js";
 import { SinkJobClient } from "./sink-job-client.js";
 import { getCapturedExplicit, getSinkOptions } from "./sink-metadata.js";
@@ -127,7 +128,11 @@ export class SinkDestination implements Destination {
     const options = init.options.maxTableNesting === null ? { ...resolved, maxTableNesting: undefined } : resolved;
     context.container?.registerInstance(SinkConfiguration, config);
     const write = await bindWrite(init, name, context);
-    return new ConfiguredSinkDestination(options, write);
+    // Provided by a pipeline with a state store: delivered batches are recorded beyond the working dir.
+    const journal = context.container?.isRegistered(SINK_DELIVERY_JOURNAL, true)
+      ? context.container.resolve<SinkDeliveryJournal>(SINK_DELIVERY_JOURNAL)
+      : undefined;
+    return new ConfiguredSinkDestination(options, write, journal);
   }
 
   /** The same sink with more explicit values (they win over earlier ones). */
@@ -187,13 +192,14 @@ export class ConfiguredSinkDestination implements ConfiguredDestination {
   constructor(
     readonly options: ResolvedSinkOptions,
     private readonly write: SinkWrite,
+    private readonly journal?: SinkDeliveryJournal,
   ) {
     this.capabilities = sinkCapabilities(options);
     this.location = `sink://${options.name}`;
   }
 
   async createClient(): Promise<JobClient> {
-    return new SinkJobClient(this.capabilities, this.options, this.write);
+    return new SinkJobClient(this.capabilities, this.options, this.write, this.journal);
   }
 }
 

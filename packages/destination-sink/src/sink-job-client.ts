@@ -9,6 +9,7 @@ import {
   type TableSchema,
 } from "@dlt-ts/core";
 import { ReadGate } from "./read-gate.js";
+import { contentBatchId, type OpenSinkDeliveryJournal, type SinkDeliveryJournal } from "./sink-delivery-journal.js";
 import { batchReaderFor } from "./sink-item-readers.js";
 import type { ResolvedSinkOptions, SinkBatch, SinkItem, SinkWrite } from "./sink-options.js";
 
@@ -25,11 +26,13 @@ export class SinkJobClient implements JobClient {
    */
   static readonly READERS = 1;
   private readonly readGate = new ReadGate(SinkJobClient.READERS);
+  private openJournal: Promise<OpenSinkDeliveryJournal | undefined> | undefined;
 
   constructor(
     readonly capabilities: DestinationCapabilities,
     private readonly options: ResolvedSinkOptions,
     private readonly write: SinkWrite,
+    private readonly journal?: SinkDeliveryJournal,
   ) {}
 
   async initializeStorage(): Promise<void> {}
@@ -38,12 +41,18 @@ export class SinkJobClient implements JobClient {
 
   createLoadJob(request: LoadJobRequest): LoadJob {
     if (this.options.skipDltColumnsAndTables && isDltName(request.table.name)) return { run: async () => {} };
-    return new SinkLoadJob(request, this.options, this.write, this.readGate);
+    // Read once, when the first job needs it.
+    this.openJournal ??= this.journal ? this.journal.open() : Promise.resolve(undefined);
+    return new SinkLoadJob(request, this.options, this.write, this.readGate, this.openJournal);
   }
 
   async completeLoad(): Promise<void> {}
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    const journal = await this.openJournal?.catch(() => undefined);
+    this.openJournal = undefined;
+    await journal?.close();
+  }
 }
 
 /**
@@ -52,6 +61,12 @@ export class SinkJobClient implements JobClient {
  * after a crash starts at the first undelivered item and never sends a
  * delivered batch again. A process killed after write() returned but before
  * the commit re-sends that one batch.
+ *
+ * With a delivery journal (a pipeline with a state store) each batch's id is
+ * a digest of its content (see contentBatchId) and every delivered batch is
+ * recorded there too: a fresh working dir, which extracts the same rows into
+ * a new package, skips the batches the journal holds. Whole-file delivery
+ * (batchSize 0) is not journaled: a file's bytes carry per-package values.
  */
 export class SinkLoadJob implements LoadJob {
   constructor(
@@ -59,6 +74,7 @@ export class SinkLoadJob implements LoadJob {
     private readonly options: ResolvedSinkOptions,
     private readonly write: SinkWrite,
     private readonly readGate = new ReadGate(1),
+    private readonly journal: Promise<OpenSinkDeliveryJournal | undefined> = Promise.resolve(undefined),
   ) {}
 
   async run(): Promise<void> {
@@ -82,14 +98,14 @@ export class SinkLoadJob implements LoadJob {
         `Sink destination "${this.options.name}" cannot read job file "${fileName}": format "${format}" is not jsonl or parquet`,
       );
     }
+    const journal = await this.journal;
     const batches = read(filePath, this.request.table, delivered, this.options.batchSize);
     try {
       // Batches start at multiples of batchSize (a resumed job starts at its first undelivered one): the index names the batch.
-      for (
-        let count = await this.deliverNext(batches, table, this.batch(Math.floor(delivered / this.options.batchSize)));
-        count > 0;
-        count = await this.deliverNext(batches, table, this.batch(Math.floor(delivered / this.options.batchSize)))
-      ) {
+      for (;;) {
+        const index = Math.floor(delivered / this.options.batchSize);
+        const count = await this.deliverNext(batches, table, index, journal);
+        if (count === 0) break;
         delivered += count;
         await packages.writeJobProgress(loadId, fileName, { itemsDelivered: delivered });
       }
@@ -100,22 +116,33 @@ export class SinkLoadJob implements LoadJob {
 
   /**
    * Reads and writes one batch; returns its size, 0 at the end of the file.
-   * The batch is not referenced once this returns, so jobs waiting on their
-   * progress commit hold no parsed items.
+   * With a journal, a batch it holds (delivered by a run whose working dir
+   * is gone) is not written again, and a written one is recorded there
+   * before the package's own progress. The batch is not referenced once
+   * this returns, so jobs waiting on their progress commit hold no parsed
+   * items.
    */
-  private async deliverNext(batches: AsyncGenerator<SinkItem[]>, table: TableSchema, context: SinkBatch): Promise<number> {
+  private async deliverNext(
+    batches: AsyncGenerator<SinkItem[]>,
+    table: TableSchema,
+    index: number,
+    journal: OpenSinkDeliveryJournal | undefined,
+  ): Promise<number> {
     const next = await this.readGate.run(() => batches.next());
     if (next.done) return 0;
-    const batch = next.value;
-    await this.write(this.options.skipDltColumnsAndTables ? stripDltColumns(batch) : batch, table, context);
-    return batch.length;
+    const items = this.options.skipDltColumnsAndTables ? stripDltColumns(next.value) : next.value;
+    const context = this.batch(index, journal && contentBatchId(journal.epoch, table.name, index, items));
+    if (journal?.has(context.id)) return items.length;
+    await this.write(items, table, context);
+    await journal?.record(context);
+    return items.length;
   }
 
-  private batch(index: number): SinkBatch {
+  private batch(index: number, id?: string): SinkBatch {
     const { loadId, fileName } = this.request;
     const { table, fileId } = parseJobFileName(fileName);
     const jobId = `${table}.${fileId}`;
-    return { id: `${loadId}.${jobId}.${index}`, loadId, jobId, index };
+    return { id: id ?? `${loadId}.${jobId}.${index}`, loadId, jobId, index };
   }
 
   /** The table as the sink sees it: `_dlt_*` columns left out unless asked for. */

@@ -125,7 +125,12 @@ export type SinkWrite = (items: SinkItem[] | string, table: TableSchema, batch: 
  * applies each batch once: delivery is at least once, its effect exactly once.
  */
 export interface SinkBatch {
-  /** `<loadId>.<jobId>.<index>`: stable across retries and resumes. */
+  /**
+   * Stable across retries and resumes: `<loadId>.<jobId>.<index>`; with a
+   * state store (`pipeline({ stateStore })`) a digest of the batch's rows
+   * and the last committed load instead, so the same rows extracted again
+   * on a fresh machine keep it.
+   */
   readonly id: string;
   readonly loadId: string;
   /** The job file without its retry count: `<table>.<file_id>`. */

@@ -26,6 +26,7 @@ export {
 } from "./extract/incremental/incremental-exceptions.js";
 export type { DataSource, ResourceArguments } from "./extract/data-items.js";
 export type { ExtractInfo } from "./extract/extractor.js";
+export { UnsupportedValueException } from "./extract/unsupported-value-exception.js";
 
 // Run info
 export { LoadInfo } from "./run-info/load-info.js";

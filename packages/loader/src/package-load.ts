@@ -214,7 +214,8 @@ export class PackageLoad {
   }
 
   private describeJob(fileName: string, resumed: boolean): QueuedJob {
-    const { table, format } = parseJobFileName(fileName);
+    // The schema's tables give a long table name back from its shortened form in the file name.
+    const { table, format } = parseJobFileName(fileName, this.schema.tables);
     const known = this.schema.tables[table];
     const root = known ? this.schema.rootTableOf(table).name : table;
     const ancestors: string[] = [];

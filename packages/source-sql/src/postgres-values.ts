@@ -49,7 +49,8 @@ function mapNested<T>(value: Nested<string | null>, convert: (text: string) => T
  * and floats as numbers, booleans.
  *
  * The text forms assume the session settings the connection sets:
- * `TimeZone=UTC`, `DateStyle=ISO`, `IntervalStyle=iso_8601`.
+ * `TimeZone=UTC`, `DateStyle=ISO`, `IntervalStyle=iso_8601` (and
+ * `standard_conforming_strings=on`, which COPY's inlined literals rely on).
  */
 export function sourceTypeParsers(types: PgTypesLike): PgTypesLike {
   const textArray = types.getTypeParser(OID.textArray, "text") as (value: string) => Nested<string | null>;
@@ -87,4 +88,4 @@ export function sourceTypeParsers(types: PgTypesLike): PgTypesLike {
 }
 
 /** Session settings the text forms above rely on, sent in the startup packet. */
-export const SOURCE_SESSION_OPTIONS = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=iso_8601";
+export const SOURCE_SESSION_OPTIONS = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=iso_8601 -c standard_conforming_strings=on";

@@ -1,4 +1,4 @@
-import { config, configSpec, ConnectionStringCredentials, registerSecret, resolveConfig } from "@dlt-ts/core";
+import { config, configSpec, ConnectionStringCredentials, registerSecret, resolveConfig, type ConfigProviders } from "@dlt-ts/core";
 import { UnsupportedDriverException } from "./sql-source-exceptions.js";
 
 /** Credentials of a source database: a connection string, field values, or a credentials object. */
@@ -25,20 +25,33 @@ export class SqlDatabaseConfiguration {
   @config({ type: ConnectionStringCredentials }) credentials!: ConnectionStringCredentials;
 }
 
+/** The config scope a pipeline gives a deferred source (its name and config providers). */
+export interface SqlConfigScope {
+  readonly pipelineName?: string;
+  readonly providers?: ConfigProviders;
+}
+
 /** Where the source's config lives, as dlt's `sql_database` source. */
 export const SQL_DATABASE_SECTIONS = ["sources", "sql_database"] as const;
 
 /**
  * The credentials to read with: the explicit value when given (a
  * connection string, field values or an instance), else from config
- * (`sources.sql_database.credentials`). Resolved once, before any
- * connection; the password is registered so every error message masks it.
+ * (`sources.sql_database.credentials`) with the pipeline's providers
+ * (its project dir's `.dlt/`) when a pipeline resolves the source, the
+ * cwd's otherwise. Resolved once, before any connection; the password is
+ * registered so every error message masks it.
  *
  * @throws ConfigFieldMissingException naming every key and provider tried
  */
-export async function resolveSqlCredentials(credentials: SqlCredentialsInput | undefined): Promise<ConnectionStringCredentials> {
+export async function resolveSqlCredentials(
+  credentials: SqlCredentialsInput | undefined,
+  scope: SqlConfigScope = {},
+): Promise<ConnectionStringCredentials> {
   const resolved = await resolveConfig(SqlDatabaseConfiguration, {
     sections: SQL_DATABASE_SECTIONS,
+    ...(scope.pipelineName !== undefined ? { pipelineName: scope.pipelineName } : {}),
+    ...(scope.providers ? { providers: scope.providers } : {}),
     ...(credentials !== undefined ? { explicit: { credentials: credentials as ConnectionStringCredentials } } : {}),
   });
   registerSecret(resolved.credentials.password);

@@ -2,7 +2,7 @@ import { checkOptionNames, type LoaderFileFormat } from "@dlt-ts/core";
 import { source, type DltSource } from "dlt-ts";
 import type { ReflectionLevel } from "./source-connection.js";
 import { sourceDriver, withConnection } from "./source-driver.js";
-import { resolveSqlCredentials, type SqlCredentialsInput } from "./sql-database-configuration.js";
+import { resolveSqlCredentials, type SqlConfigScope, type SqlCredentialsInput } from "./sql-database-configuration.js";
 import { SqlSourceOptionsException, TableNotFoundException } from "./sql-source-exceptions.js";
 import { checkTableOptions, tableResource } from "./table-resource.js";
 
@@ -16,7 +16,7 @@ export interface SqlDatabaseOptions {
   tableNames?: string[];
   /** Also read the schema's views when `tableNames` is not given (named views are always read). Default false (as dlt). */
   includeViews?: boolean;
-  /** Rows per page. Default 50 000 (as dlt). */
+  /** Rows per page. Default 1 000 (dlt: 50 000; memory stays flat, see sqlTable's chunkSize). */
   chunkSize?: number;
   /** Default "full" (as dlt). */
   reflectionLevel?: ReflectionLevel;
@@ -51,12 +51,12 @@ export function sqlDatabase(options: SqlDatabaseOptions = {}): DltSource {
     throw new SqlSourceOptionsException("sqlDatabase(options): tableNames must be a list of table names");
   }
   // Its tables are known once the catalog answers: the pipeline asks when it is about to extract.
-  return source([], { name: options.name ?? "sql_database", deferred: () => reflectedDatabase(options) });
+  return source([], { name: options.name ?? "sql_database", deferred: (scope) => reflectedDatabase(options, scope) });
 }
 
 /** The source with one resource per table, reflected from the catalog. */
-async function reflectedDatabase(options: SqlDatabaseOptions): Promise<DltSource> {
-  const driver = sourceDriver(await resolveSqlCredentials(options.credentials));
+async function reflectedDatabase(options: SqlDatabaseOptions, scope: SqlConfigScope): Promise<DltSource> {
+  const driver = sourceDriver(await resolveSqlCredentials(options.credentials, scope));
   const resources = await withConnection(driver, async (connection) => {
     const schema = options.schema ?? (await connection.currentSchema());
     const names = options.tableNames ?? (await connection.listTables(schema, options.includeViews ?? false));

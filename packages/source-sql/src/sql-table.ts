@@ -1,6 +1,6 @@
 import { checkOptionNames } from "@dlt-ts/core";
 import { resource, type DltResource } from "dlt-ts";
-import { resolveSqlCredentials, type SqlCredentialsInput } from "./sql-database-configuration.js";
+import { resolveSqlCredentials, type SqlConfigScope, type SqlCredentialsInput } from "./sql-database-configuration.js";
 import { sourceDriver, withConnection } from "./source-driver.js";
 import { SqlSourceOptionsException, TableNotFoundException } from "./sql-source-exceptions.js";
 import { checkTableOptions, TABLE_RESOURCE_OPTION_NAMES, tableResource, type TableResourceOptions } from "./table-resource.js";
@@ -49,12 +49,12 @@ export function sqlTable(options: SqlTableOptions): DltResource {
   }
   checkTableOptions(options, "sqlTable(options)");
   // Named now (the pipeline needs a name); described once the catalog answers.
-  return resource([], { name: options.name ?? options.table, deferred: () => reflectedTable(options) });
+  return resource([], { name: options.name ?? options.table, deferred: (scope) => reflectedTable(options, scope) });
 }
 
 /** The table reflected from the catalog, as a resource with its column hints. */
-async function reflectedTable(options: SqlTableOptions): Promise<DltResource> {
-  const driver = sourceDriver(await resolveSqlCredentials(options.credentials));
+async function reflectedTable(options: SqlTableOptions, scope: SqlConfigScope): Promise<DltResource> {
+  const driver = sourceDriver(await resolveSqlCredentials(options.credentials, scope));
   return withConnection(driver, async (connection) => {
     const schema = options.schema ?? (await connection.currentSchema());
     const [table] = await connection.reflectTables(schema, [options.table]);

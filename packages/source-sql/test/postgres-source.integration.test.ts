@@ -1,10 +1,14 @@
 import "reflect-metadata";
+import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import Cursor from "pg-cursor";
-import { ConfigFieldMissingException, DatabaseTerminalException, incremental, pipeline, type DataItem } from "dlt-ts";
+import copyStreams from "pg-copy-streams";
+import { ConfigFieldMissingException, DatabaseTerminalException, destination, incremental, pipeline, type DataItem, type TableSchema } from "dlt-ts";
 import { duckdb } from "@dlt-ts/destination-duckdb";
 import { postgres } from "@dlt-ts/destination-postgres";
 import { sqlDatabase, sqlTable, TableNotFoundException, CursorColumnException, SqlSourceOptionsException } from "@dlt-ts/source-sql";
+import { loadPgModules, PostgresConnection, type PgModules } from "../src/postgres-connection";
+import { buildSelect } from "../src/select-query";
+import { resolveSqlCredentials } from "../src/sql-database-configuration";
 import { ensureTestDatabase, recordingPipeline, sql, tempDir, TEST_URL, uniqueName } from "./source-test-utils";
 
 /*
@@ -16,17 +20,24 @@ import { ensureTestDatabase, recordingPipeline, sql, tempDir, TEST_URL, uniqueNa
 
 const schema = uniqueName("src_sql");
 
-/** Rows and SQL texts `pg-cursor` handed over while `work` ran: what the database really returned. */
+/**
+ * Rows and SELECT texts the database sent while `work` ran, counted where
+ * `pg-copy-streams` hands the COPY's bytes over (one line per row).
+ */
 async function driverReads<T>(work: () => Promise<T>): Promise<{ result: T; rows: number; statements: string[] }> {
-  const original = Cursor.prototype.read;
+  const original = copyStreams.to;
   let rows = 0;
   const statements = new Set<string>();
-  const spy = jest.spyOn(Cursor.prototype, "read").mockImplementation(async function (this: Cursor & { text: string }, count: number) {
-    statements.add(this.text);
-    const page = await (original as (this: Cursor, n: number) => Promise<unknown[]>).call(this, count);
-    rows += page.length;
-    return page;
-  } as never);
+  const spy = jest.spyOn(copyStreams, "to").mockImplementation((text: string) => {
+    statements.add(text.replace(/^COPY \((.*)\) TO STDOUT$/s, "$1"));
+    const stream = original(text);
+    const push = stream.push.bind(stream);
+    stream.push = (chunk: unknown) => {
+      if (Buffer.isBuffer(chunk)) for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) rows++;
+      return push(chunk as Buffer);
+    };
+    return stream;
+  });
   try {
     return { result: await work(), rows, statements: [...statements] };
   } finally {
@@ -117,6 +128,47 @@ describe("sqlTable on Postgres: whole tables, exact values", () => {
     expect(second).toMatchObject({ amount: "-0.000000000000000001", big: -9223372036854775808n, at: "1999-12-31T23:59:59.999999Z" });
   });
 
+  it("reads the same values through COPY as through a cursor (without pg-copy-streams), text with every escape included", async () => {
+    await sql(`CREATE TABLE ${schema}.escapes (id int PRIMARY KEY, note text, tags text[], nums int8[], flag boolean, ratio float8, small real, due interval, zone timetz, u uuid)`);
+    await sql(
+      `INSERT INTO ${schema}.escapes VALUES ` +
+        `(1, E'tab\\there\\nnew line\\r\\\\back\\\\slash \\\\N \\b\\f\\013 ünïcødé 🦆', ARRAY['a b', 'c,d', NULL, '"q"'], ARRAY[9007199254740993, -1], true, 0.1, 1.5, '1 day 02:03:04.5', '10:20:45.5+02', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), ` +
+        `(2, '\\N', '{}', NULL, false, 'NaN', '-Infinity', NULL, NULL, NULL), (3, '', NULL, NULL, NULL, 1e300, NULL, NULL, NULL, NULL)`,
+    );
+    const read = async (modules?: PgModules) => {
+      const connection = await PostgresConnection.open(await resolveSqlCredentials(TEST_URL), modules);
+      try {
+        const rows: DataItem[] = [];
+        for (const table of ["exact", "escapes"]) {
+          const [reflected] = await connection.reflectTables(schema, [table]);
+          const query = buildSelect(connection.dialect, reflected!, reflected!.columns, undefined);
+          for await (const page of connection.streamRows(query, reflected!.columns, 2)) rows.push(...page);
+        }
+        return rows;
+      } finally {
+        await connection.close();
+      }
+    };
+    const { copyTo, ...withoutCopy } = loadPgModules();
+    expect(copyTo).toBeDefined();
+    let copied: DataItem[];
+    try {
+      copied = await read();
+      expect(copied).toEqual(await read(withoutCopy));
+    } finally {
+      await sql(`DROP TABLE ${schema}.escapes`);
+    }
+    expect(copied.find((r) => r.id === 1 && "note" in r)).toMatchObject({
+      note: "tab\there\nnew line\r\\back\\slash \\N \b\f\v ünïcødé 🦆",
+      tags: ["a b", "c,d", null, '"q"'],
+      nums: [9007199254740993n, -1],
+      flag: true,
+      ratio: 0.1,
+    });
+    expect(copied.find((r) => r.id === 2 && "note" in r)).toMatchObject({ note: "\\N", tags: [], nums: null, ratio: NaN, small: -Infinity });
+    expect(copied.find((r) => r.id === 3 && "note" in r)).toMatchObject({ note: "", tags: null, ratio: 1e300 });
+  });
+
   it("loads a table into DuckDB with numeric, int8 and timestamps exact", async () => {
     const database = path.join(tempDir(), "exact.duckdb");
     const p = pipeline({ pipelineName: "src_sql_duckdb", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: database }), progress: "none" });
@@ -196,7 +248,10 @@ describe("sqlTable on Postgres: incremental loading pushed into SQL", () => {
     expect(second.result.contacts!.map((r) => r.id).sort((a, b) => Number(a) - Number(b))).toEqual([7, 700, 7000]);
     // The three changed rows, and the row at the last cursor value (dropped again by boundary deduplication).
     expect(second.rows).toBe(4);
-    expect(second.statements).toEqual([`SELECT "id", "name", "updated_at" FROM "${schema}"."contacts" WHERE "updated_at" >= $1 ORDER BY "updated_at" ASC`]);
+    // COPY takes no parameters: the bound is a quoted literal, typed by the column as a parameter would be.
+    expect(second.statements).toEqual([
+      `SELECT "id", "name", "updated_at" FROM "${schema}"."contacts" WHERE "updated_at" >= '2024-01-01T02:46:40.01Z' ORDER BY "updated_at" ASC`,
+    ]);
 
     const third = await driverReads(() => h.run(contacts));
     expect(third.result.contacts ?? []).toEqual([]);
@@ -212,15 +267,15 @@ describe("sqlTable on Postgres: incremental loading pushed into SQL", () => {
 
     const backfill = await read({ cursorPath: "id", initialValue: 10, endValue: 20 });
     expect(backfill.rows).toBe(10);
-    expect(backfill.statements[0]).toContain(`WHERE "id" >= $1 AND "id" < $2 ORDER BY "id" ASC`);
+    expect(backfill.statements[0]).toContain(`WHERE "id" >= '10' AND "id" < '20' ORDER BY "id" ASC`);
 
     const open = await read({ cursorPath: "id", initialValue: 9990, rangeStart: "open" });
     expect(open.rows).toBe(10);
-    expect(open.statements[0]).toContain(`WHERE "id" > $1 ORDER BY "id" ASC`);
+    expect(open.statements[0]).toContain(`WHERE "id" > '9990' ORDER BY "id" ASC`);
 
     const down = await read({ cursorPath: "id", initialValue: 5, lastValueFunc: "min" });
     expect(down.rows).toBe(5);
-    expect(down.statements[0]).toContain(`WHERE "id" <= $1 ORDER BY "id" DESC`);
+    expect(down.statements[0]).toContain(`WHERE "id" <= '5' ORDER BY "id" DESC`);
 
     const custom = await read({ cursorPath: "id", initialValue: 9999, lastValueFunc: (values: unknown[]) => Math.max(...(values as number[])) });
     expect(custom.rows).toBe(10_000);
@@ -316,6 +371,26 @@ describe("credentials", () => {
     const h = recordingPipeline("src_sql_env");
     expect((await h.run(deals)).deals).toHaveLength(2);
     expect((await sqlDatabase({ schema }).resolve()).resources).toHaveLength(4);
+  });
+
+  it("come from the .dlt/ of the pipeline's project dir (pipeline({ projectDir })), not the cwd's", async () => {
+    const projectDir = tempDir();
+    mkdirSync(path.join(projectDir, ".dlt"));
+    writeFileSync(path.join(projectDir, ".dlt", "secrets.toml"), `[sources.sql_database]\ncredentials = "${TEST_URL}"\n`);
+    const received: Record<string, number> = {};
+    const sink = destination(
+      async (items: DataItem[] | string, table: TableSchema) => {
+        if (!table.name.startsWith("_dlt")) received[table.name] = (received[table.name] ?? 0) + (items as DataItem[]).length;
+      },
+      { name: "project_dir_recorder" },
+    );
+    const p = pipeline({ pipelineName: "src_sql_project_dir", pipelinesDir: tempDir(), projectDir, destination: sink, progress: "none" });
+    await p.run(sqlTable({ table: "deals", schema }));
+    await p.run(sqlDatabase({ schema, tableNames: ["ledger"] }));
+    const [{ n }] = (await sql(`SELECT count(*)::int AS n FROM ${schema}.ledger`)) as [{ n: number }];
+    expect(received).toEqual({ deals: 2, ledger: n });
+    // Outside a pipeline there is no project dir but the cwd's, which has no credentials.
+    await expect(sqlTable({ table: "deals", schema }).resolve()).rejects.toBeInstanceOf(ConfigFieldMissingException);
   });
 
   it("missing, they fail before any connection and name the key", async () => {

@@ -1,17 +1,19 @@
 /**
  * JSON lines that keep the JS types plain JSON loses between extract and
- * normalize: Date, bigint and binary travel as tagged objects.
+ * normalize: Date, bigint, binary and -0 (which JSON.stringify writes as 0)
+ * travel as tagged objects.
  */
 const TAG = "__dlt_t";
 const TAG_MARKER = `"${TAG}"`;
 
-type Tagged = { [TAG]: "date" | "bigint" | "binary"; v: string };
+type Tagged = { [TAG]: "date" | "bigint" | "binary" | "number"; v: string };
 
 function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
   const raw = this[key];
   if (raw instanceof Date) return { [TAG]: "date", v: raw.toISOString() };
   if (typeof raw === "bigint") return { [TAG]: "bigint", v: raw.toString() };
   if (raw instanceof Uint8Array) return { [TAG]: "binary", v: Buffer.from(raw).toString("base64") };
+  if (isNegativeZero(raw)) return { [TAG]: "number", v: "-0" };
   return value;
 }
 
@@ -25,6 +27,8 @@ function reviver(_key: string, value: unknown): unknown {
         return BigInt(tagged.v);
       case "binary":
         return new Uint8Array(Buffer.from(tagged.v, "base64"));
+      case "number":
+        return Number(tagged.v);
     }
   }
   return value;
@@ -35,9 +39,9 @@ export function encodeTypedJson(item: unknown): string {
   return hasTypedValues(item, 0) ? JSON.stringify(item, replacer) : JSON.stringify(item);
 }
 
-/** Whether a value holds a Date, bigint or binary anywhere (or nests too deep to tell cheaply). */
+/** Whether a value holds a Date, bigint, binary or -0 anywhere (or nests too deep to tell cheaply). */
 function hasTypedValues(value: unknown, depth: number): boolean {
-  if (typeof value === "bigint") return true;
+  if (typeof value === "bigint" || isNegativeZero(value)) return true;
   if (value === null || typeof value !== "object") return false;
   return hasTypedMembers(value, depth);
 }
@@ -48,7 +52,7 @@ function hasTypedMembers(object: object, depth: number): boolean {
   if (Array.isArray(object)) {
     for (let i = 0; i < object.length; i++) {
       const element: unknown = object[i];
-      if (typeof element === "object" ? element !== null && hasTypedMembers(element, depth + 1) : typeof element === "bigint") return true;
+      if (typeof element === "object" ? element !== null && hasTypedMembers(element, depth + 1) : isTypedPrimitive(element)) return true;
     }
     return false;
   }
@@ -56,9 +60,18 @@ function hasTypedMembers(object: object, depth: number): boolean {
   if (typeof (object as { toJSON?: unknown }).toJSON === "function") return true;
   for (const key in object) {
     const member = (object as Record<string, unknown>)[key];
-    if (typeof member === "object" ? member !== null && hasTypedMembers(member, depth + 1) : typeof member === "bigint") return true;
+    if (typeof member === "object" ? member !== null && hasTypedMembers(member, depth + 1) : isTypedPrimitive(member)) return true;
   }
   return false;
+}
+
+function isTypedPrimitive(value: unknown): boolean {
+  return typeof value === "bigint" || isNegativeZero(value);
+}
+
+/** `value === 0` first: it fails at once for nearly every value. */
+function isNegativeZero(value: unknown): boolean {
+  return value === 0 && 1 / value < 0;
 }
 
 export function decodeTypedJson(line: string): unknown {

@@ -85,7 +85,7 @@ export function resumeCases(t: CaseRegistrar): void {
         await client.updateStoredSchema(updates);
         for (const fileName of await storage.listJobs(loadId!, "new_jobs")) {
           await storage.startJob(loadId!, fileName);
-          const table = schema.tables[parseJobFileName(fileName).table]!;
+          const table = schema.tables[parseJobFileName(fileName, schema.tables).table]!;
           const loadTable = table.parent ? { ...table, writeDisposition: schema.writeDispositionOf(table.name) } : table;
           const filePath = storage.jobPath(loadId!, "started_jobs", fileName);
           await client.createLoadJob({ loadId: loadId!, fileName, filePath, table: loadTable, packages: storage }).run();

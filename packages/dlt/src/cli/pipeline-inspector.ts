@@ -192,11 +192,13 @@ export class PipelineInspector {
   /** Every job file of a package, folder by folder. */
   async jobs(pkg: PackageInfo): Promise<JobInfo[]> {
     const storage = this.storage(pkg.stage);
+    // Long table names are shortened in file names: the schema's tables give them back.
+    const tables = pkg.schemaName ? this.schema(pkg.schemaName)?.tables : undefined;
     const jobs: JobInfo[] = [];
     for (const folder of JOB_FOLDERS) {
       for (const fileName of await storage.listJobs(pkg.loadId, folder)) {
         const filePath = storage.jobPath(pkg.loadId, folder, fileName);
-        const parsed = safeParseJobFileName(fileName);
+        const parsed = safeParseJobFileName(fileName, tables);
         const job: JobInfo = {
           folder,
           fileName,
@@ -278,9 +280,9 @@ function lastRunAt(layout: PipelineLayout): Date | undefined {
   return undefined;
 }
 
-function safeParseJobFileName(fileName: string): ReturnType<typeof parseJobFileName> | undefined {
+function safeParseJobFileName(fileName: string, tables?: Parameters<typeof parseJobFileName>[1]): ReturnType<typeof parseJobFileName> | undefined {
   try {
-    return parseJobFileName(fileName);
+    return parseJobFileName(fileName, tables);
   } catch {
     return undefined;
   }

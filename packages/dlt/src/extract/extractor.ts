@@ -8,6 +8,7 @@ import {
   type TableHints,
 } from "@dlt-ts/core";
 import { iterateItems } from "./data-items.js";
+import { toLoadableItem, type ItemSite } from "./loadable-values.js";
 import { BoundIncremental, type IncrementalState } from "./incremental/bound-incremental.js";
 import type { DltResource } from "./resource.js";
 
@@ -112,8 +113,12 @@ export class Extractor {
   private async extractResource(target: ExtractTarget, table: string, resource: DltResource): Promise<number> {
     let count = 0;
     const incremental = this.bindIncremental(resource, table);
+    const site: ItemSite = { resource: resource.name ?? table, table };
     try {
-      for await (const item of iterateItems(resource.data, incremental ? { incremental } : undefined)) {
+      for await (const yielded of iterateItems(resource.data, incremental ? { incremental } : undefined)) {
+        // Converted before the incremental sees it: the cursor is compared as it will be stored.
+        const item = toLoadableItem(yielded, site);
+        if (item === undefined) continue;
         if (incremental) {
           const verdict = incremental.filter(item);
           // Ordered rows past the range: leaving the loop closes the resource's generator.

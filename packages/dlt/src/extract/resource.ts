@@ -1,4 +1,4 @@
-import { checkOptionNames, TABLE_HINT_OPTION_NAMES, type TableHintOptions } from "@dlt-ts/core";
+import { checkOptionNames, TABLE_HINT_OPTION_NAMES, type ConfigProviders, type TableHintOptions } from "@dlt-ts/core";
 import type { DataSource } from "./data-items.js";
 import type { Incremental } from "./incremental/incremental.js";
 
@@ -16,9 +16,18 @@ export interface ResourceOptions extends TableHintOptions {
    * For sources that must ask something (a database's catalog) before they
    * can describe their resource: the pipeline awaits it before extracting
    * and uses the resource it gives, with the options of this one laid over
-   * (`sqlTable()` works this way, so it needs no await). Default: none.
+   * (`sqlTable()` works this way, so it needs no await). It is given the
+   * pipeline's config scope, so config resolves from the pipeline's project
+   * dir. Default: none.
    */
-  deferred?: () => Promise<DltResource>;
+  deferred?: (context: DeferredContext) => Promise<DltResource>;
+}
+
+/** What the pipeline gives a deferred resource or source: the scope its config resolves in. */
+export interface DeferredContext {
+  readonly pipelineName?: string;
+  /** The run's config providers (env, `.dlt/*.toml` of the pipeline's project dir). Default: a fresh set from the cwd. */
+  readonly providers?: ConfigProviders;
 }
 
 /** Every option name of {@link ResourceOptions}. */
@@ -45,10 +54,10 @@ export class DltResource {
   }
 
   /** The resource itself, or the one its `deferred` option gives (with this one's other options laid over). */
-  async resolve(): Promise<DltResource> {
+  async resolve(context: DeferredContext = {}): Promise<DltResource> {
     const { deferred, ...own } = this.options;
     if (!deferred) return this;
-    return (await deferred()).withOptions(own);
+    return (await deferred(context)).withOptions(own);
   }
 
   /** A copy with other options overlaid (e.g. hints given to `run()`). */

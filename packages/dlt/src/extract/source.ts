@@ -1,5 +1,5 @@
 import { checkOptionNames } from "@dlt-ts/core";
-import { DltResource } from "./resource.js";
+import { DltResource, type DeferredContext } from "./resource.js";
 
 export interface SourceOptions {
   /** Source name; also the name of its schema. Default: the pipeline name. */
@@ -13,9 +13,10 @@ export interface SourceOptions {
   /**
    * For sources that must ask something (a database's catalog) before they
    * know their resources: the pipeline awaits it before extracting and uses
-   * the source it gives (`sqlDatabase()` works this way). Default: none.
+   * the source it gives (`sqlDatabase()` works this way), given the
+   * pipeline's config scope. Default: none.
    */
-  deferred?: () => Promise<DltSource>;
+  deferred?: (context: DeferredContext) => Promise<DltSource>;
 }
 
 const SOURCE_OPTION_NAMES = ["name", "maxTableNesting", "deferred"];
@@ -37,8 +38,8 @@ export class DltSource {
   }
 
   /** The source itself, or the one its `deferred` option gives. */
-  async resolve(): Promise<DltSource> {
-    return this.options.deferred ? this.options.deferred() : this;
+  async resolve(context: DeferredContext = {}): Promise<DltSource> {
+    return this.options.deferred ? this.options.deferred(context) : this;
   }
 
   /** The resources with the source's hints under their own. */

@@ -24,7 +24,7 @@ import { NormalizeStage, NormalizingTarget, type NormalizeInfo as PackageNormali
 import { LoadPackageException, Loader, type LoadPackageResult } from "@dlt-ts/loader";
 import { Extractor, type ExtractInfo, type ExtraTableRows } from "../extract/extractor.js";
 import { JobFileTarget } from "../extract/job-file-target.js";
-import { DltResource, RESOURCE_OPTION_NAMES, type ResourceOptions } from "../extract/resource.js";
+import { DltResource, RESOURCE_OPTION_NAMES, type DeferredContext, type ResourceOptions } from "../extract/resource.js";
 import { DltSource } from "../extract/source.js";
 import { LoadInfo } from "../run-info/load-info.js";
 import { NormalizeInfo } from "../run-info/normalize-info.js";
@@ -80,9 +80,18 @@ export interface PipelineOptions {
    * the state in their own `_dlt_pipeline_state`).
    */
   stateStore?: Destination | string;
+  /**
+   * A stage for the job files (dlt's staging destination): `"filesystem"` or
+   * `filesystem({ bucketUrl })`. Each file is copied to the bucket first,
+   * under `<bucket>/<dataset>/` per its layout, and the destination then
+   * loads it from there (a reference job). The normalizer writes a format
+   * both support (the destination's `preferredStagingFileFormat`). Default:
+   * none (files load straight from the working dir).
+   */
+  staging?: DestinationReference;
 }
 
-const PIPELINE_OPTION_NAMES = ["pipelineName", "destination", "datasetName", "pipelinesDir", "progress", "projectDir", "register", "stateStore"];
+const PIPELINE_OPTION_NAMES = ["pipelineName", "destination", "datasetName", "pipelinesDir", "progress", "projectDir", "register", "stateStore", "staging"];
 
 export interface RunOptions extends ResourceOptions {
   /** A schema to use for this data (its name becomes the schema name). */
@@ -287,7 +296,8 @@ export class Pipeline {
     options: RunOptions,
     target: (schemaName: string) => ExtractTarget | Promise<ExtractTarget>,
   ): Promise<ExtractInfo> {
-    const { resources, sourceName } = toResources(await resolveDeferred(data), options);
+    // Deferred sources resolve their config with this pipeline's providers (its project dir), not the cwd's.
+    const { resources, sourceName } = toResources(await resolveDeferred(data, { pipelineName: this.pipelineName, providers: run.providers }), options);
     const schemaName = options.schema?.name ?? sourceName ?? this.stateValue.defaultSchemaName ?? this.pipelineName;
     if (options.schema && !this.schema(schemaName)) await this.saveSchema(options.schema);
     // A failed extract publishes nothing, so the state it changed must not stick either.
@@ -501,6 +511,7 @@ export class Pipeline {
       bufferMaxItems,
       fileMaxItems,
       ...(fileMaxBytes !== undefined ? { fileMaxBytes } : {}),
+      workers: run.normalize.workers,
     };
   }
 
@@ -591,15 +602,15 @@ export function newLoadId(): string {
 }
 
 /** Sources and resources that describe themselves only after an await (see their `deferred` option), resolved. */
-async function resolveDeferred(data: RunData): Promise<RunData> {
-  if (data instanceof DltResource) return data.resolve();
+async function resolveDeferred(data: RunData, context: DeferredContext): Promise<RunData> {
+  if (data instanceof DltResource) return data.resolve(context);
   if (data instanceof DltSource) {
-    const resolved = await data.resolve();
+    const resolved = await data.resolve(context);
     const { deferred: _deferred, ...options } = resolved.options;
-    return new DltSource(await Promise.all(resolved.resources.map((r) => r.resolve())), options);
+    return new DltSource(await Promise.all(resolved.resources.map((r) => r.resolve(context))), options);
   }
   if (Array.isArray(data) && data.length > 0 && data.every((d) => d instanceof DltResource)) {
-    return Promise.all((data as DltResource[]).map((r) => r.resolve()));
+    return Promise.all((data as DltResource[]).map((r) => r.resolve(context)));
   }
   return data;
 }

@@ -3,14 +3,18 @@ import type { ColumnSchema, ColumnSlots, DataType, SlottedRow } from "@dlt-ts/co
 import { bytesToHex, toBytes } from "./binary-values.js";
 import type { DataRow } from "./data-row.js";
 import type { DataWriterOptions } from "./data-writer.js";
-import { exactNumberText, toDecimalText } from "./decimal-values.js";
+import { doubleText, exactNumberText, toDecimalText } from "./decimal-values.js";
 import { toJsonText } from "./json-text.js";
 import { formatDate, formatNaiveTimestamp, formatTime, formatTimestamp } from "./temporal-values.js";
 import { TextDataWriterBase, type ValueRenderer } from "./text-data-writer-base.js";
 import { NoColumnsToWriteException } from "./writer-exceptions.js";
 
-/** A field must be quoted when it holds the delimiter, a quote or a line break. */
-const NEEDS_QUOTES = /[",\r\n]/;
+/**
+ * A field must be quoted when it holds the delimiter, a quote or a line
+ * break; and when it holds NUL, so that a destination that removes NUL
+ * (Postgres cannot store it) reads `"\0"` as an empty string, not as NULL.
+ */
+const NEEDS_QUOTES = /[",\r\n\0]/;
 
 /**
  * csv (RFC 4180, `,` delimiter, `"` quote, `\n` line ends), made to load with
@@ -23,11 +27,12 @@ const NEEDS_QUOTES = /[",\r\n]/;
  * - bool → `true`/`false`; timestamp → ISO-8601 in UTC (`…Z`, microseconds
  *   kept), naive (no zone) in columns hinted `timezone: false`; date →
  *   `YYYY-MM-DD`; time → `HH:MM:SS[.ffffff]`; bigint, decimal, wei → exact
- *   digits (no exponent); double → JS number text (`NaN`, `Infinity` as such);
+ *   digits (no exponent); double → JS number text (`NaN`, `Infinity` as such, `-0` kept);
  *   json → JSON text; binary → `\x` + hex (PostgreSQL bytea input).
  *
- * Values are written as they are otherwise: NUL characters or lone surrogates
- * are not removed; the destination decides whether it accepts them.
+ * Values are written as they are otherwise: NUL characters are not removed
+ * (a field holding one is quoted); lone surrogates become U+FFFD, as in
+ * every UTF-8 file (see the README).
  * The header fixes the columns, so a new column needs a new file.
  */
 export class CsvDataWriter extends TextDataWriterBase {
@@ -77,6 +82,7 @@ function csvRenderer(column: ColumnSchema): ValueRenderer {
     case "bool":
       return (value) => (typeof value === "boolean" ? String(value) : quoteCsvField(String(value)));
     case "double":
+      return (value) => (typeof value === "number" ? doubleText(value) : typeof value === "bigint" ? String(value) : plainField(value));
     case "bigint":
       return (value) => (typeof value === "number" ? exactNumberText(value) : typeof value === "bigint" ? String(value) : plainField(value));
     case "decimal":

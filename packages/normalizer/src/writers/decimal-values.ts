@@ -40,6 +40,14 @@ export function exactNumberText(value: number): string {
 }
 
 /**
+ * Text of a double that keeps the sign of -0 (`String(-0)` is `0`): every
+ * database here reads `-0` back as negative zero into a double column.
+ */
+export function doubleText(value: number): string {
+  return value === 0 && 1 / value < 0 ? "-0" : exactNumberText(value);
+}
+
+/**
  * The unscaled integer of a value at `scale` fractional digits (what parquet
  * DECIMAL stores): `12.345` at scale 2 → `1235n`. Extra digits are rounded
  * half away from zero, as PostgreSQL's numeric input does.

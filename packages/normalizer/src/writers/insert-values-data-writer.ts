@@ -3,7 +3,7 @@ import type { ColumnSchema, ColumnSlots, DestinationCapabilities, SlottedRow } f
 import { toBytes } from "./binary-values.js";
 import type { DataRow } from "./data-row.js";
 import type { DataWriterOptions } from "./data-writer.js";
-import { toDecimalText } from "./decimal-values.js";
+import { doubleText, toDecimalText } from "./decimal-values.js";
 import { toJsonText } from "./json-text.js";
 import { formatDate, formatNaiveTimestamp, formatTime, formatTimestamp } from "./temporal-values.js";
 import { TextDataWriterBase, type ValueRenderer } from "./text-data-writer-base.js";
@@ -31,7 +31,7 @@ export const INSERT_VALUES_TABLE_PLACEHOLDER = "{}";
  *   time → `'HH:MM:SS[.ffffff]'`, json → JSON text: all as string literals,
  *   which INSERT ... VALUES coerces to the target column's type;
  * - bigint, decimal, wei → digits written unquoted (exact, no exponent);
- * - double → the number (NaN/±Infinity as the strings `'NaN'`, `'Infinity'`);
+ * - double → the number (NaN/±Infinity/-0 as the strings `'NaN'`, `'Infinity'`, `'-0'`);
  * - bool and text → escapeLiteral of the JS value;
  * - binary → escapeLiteral receives the Uint8Array itself: each destination
  *   renders its own binary literal (PostgreSQL `'\x…'`, SQL Server `0x…`,
@@ -83,8 +83,9 @@ function literalRenderer(column: ColumnSchema, capabilities: DestinationCapabili
   const escape = capabilities.escapeLiteral;
   switch (column.dataType) {
     case "double":
+      // NaN, ±Infinity and -0 as strings the column's type reads: `-0` unquoted is the integer 0 negated, i.e. 0.
       return (value) =>
-        typeof value === "number" && !Number.isFinite(value) ? escape(String(value)) : escape(value);
+        typeof value === "number" && (!Number.isFinite(value) || (value === 0 && 1 / value < 0)) ? escape(doubleText(value)) : escape(value);
     case "bigint":
     case "decimal":
     case "wei":

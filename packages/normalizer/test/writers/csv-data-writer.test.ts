@@ -68,8 +68,18 @@ describe("CsvDataWriter", () => {
     const values = ["a,b", 'say "hi"', "line\nbreak", "cr\rhere", "\\.", "back\\slash", "😀", "nul\u0000char", " padded "];
     const content = await writeWith(dir, "csv", table("t", { v: "text" }), [values.map((v) => ({ v }))]);
     expect(content.toString("utf8")).toBe(
-      'v\n"a,b"\n"say ""hi"""\n"line\nbreak"\n"cr\rhere"\n"\\."\nback\\slash\n😀\nnul\u0000char\n padded \n',
+      'v\n"a,b"\n"say ""hi"""\n"line\nbreak"\n"cr\rhere"\n"\\."\nback\\slash\n😀\n"nul\u0000char"\n padded \n',
     );
+  });
+
+  it("quotes a field holding NUL, so that a destination removing NUL reads an empty string, not NULL", async () => {
+    const content = await writeWith(dir, "csv", table("t", { v: "text" }), [[{ v: "\u0000" }, { v: null }]]);
+    expect(content.toString("utf8")).toBe('v\n"\u0000"\n\n');
+  });
+
+  it("keeps the sign of -0 in double columns, not in bigint ones", async () => {
+    const content = await writeWith(dir, "csv", table("t", { d: "double", i: "bigint" }), [[{ d: -0, i: -0 }, { d: 0, i: 0 }]]);
+    expect(content.toString("utf8")).toBe("d,i\n-0,0\n0,0\n");
   });
 
   it("quotes column names that need it", async () => {

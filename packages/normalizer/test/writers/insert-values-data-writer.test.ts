@@ -69,6 +69,13 @@ describe("InsertValuesDataWriter", () => {
     );
   });
 
+  it("writes -0 of a double column as the string '-0' (unquoted, -0 is the integer 0 negated), and 0 in a bigint column", async () => {
+    const content = await writeWith(dir, "insert_values", table("t", { d: "double", i: "bigint" }), [[{ d: -0, i: -0 }, { d: 0, i: 0 }]], {
+      capabilities: defaultCapabilities(),
+    });
+    expect(content.toString("utf8")).toBe(`INSERT INTO {}("d","i")\nVALUES\n('-0',0),\n(0,0);`);
+  });
+
   it("writes nothing but an empty file when closed without rows", async () => {
     const content = await writeWith(dir, "insert_values", table("t", { a: "text" }), []);
     expect(content.toString("utf8")).toBe("");

@@ -118,6 +118,17 @@ describe("toJsonText", () => {
     expect(toJsonText(value)).toBe(JSON.stringify(value));
   });
 
+  it("writes -0 as -0.0 (JSON.parse gives -0 back; a bare -0 reads as the integer 0 in DuckDB)", () => {
+    expect(toJsonText({ d: -0, list: [-0, 0] })).toBe('{"d":-0.0,"list":[-0.0,0]}');
+    expect(Object.is((JSON.parse(toJsonText({ d: -0 })) as { d: number }).d, -0)).toBe(true);
+  });
+
+  it("replaces lone surrogates with U+FFFD, as UTF-8 files do, and leaves pairs and escaped text alone", () => {
+    const value = { lone: "x\ud800y", low: "\udc00", twice: "\ud800\ud800", pair: "😀", text: "\\ud800", both: "\\\ud800", big: 1n };
+    expect(JSON.parse(toJsonText(value))).toEqual({ lone: "x\ufffdy", low: "\ufffd", twice: "\ufffd\ufffd", pair: "😀", text: "\\ud800", both: "\\\ufffd", big: 1 });
+    expect(toJsonText("\ud800")).toBe('"\ufffd"');
+  });
+
   it("fails on cycles with a reason instead of overflowing the stack", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
