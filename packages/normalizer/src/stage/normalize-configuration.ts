@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { config, configSpec, ConfigurationException, type OnResolved } from "@dlt-ts/core";
 import { DEFAULT_FILE_MAX_ITEMS } from "../writers/buffered-data-writer-pool.js";
 
@@ -35,8 +36,34 @@ export class DataWriterConfiguration implements OnResolved {
   }
 }
 
-/** The `[normalize]` section: the writers' settings under `normalize.data_writer`. */
+/**
+ * Default of `normalize.workers`: 2, or 1 on a single-core machine. Two
+ * workers normalized the GitHub events bench 1.7x faster than one on two
+ * cores; four (oversubscribed) were 15% slower than two (docs/performance.md).
+ */
+export const DEFAULT_NORMALIZE_WORKERS = Math.min(2, availableParallelism());
+
+/**
+ * The `[normalize]` section: dlt's `normalize.workers` (env `NORMALIZE__WORKERS`)
+ * and the writers' settings under `normalize.data_writer`.
+ */
 @configSpec({ section: "normalize" })
-export class NormalizeConfiguration {
+export class NormalizeConfiguration implements OnResolved {
+  /**
+   * Worker threads that normalize an extracted package's files, each file
+   * or line range of a big file apart; their schema changes are merged in
+   * file order, so the schema equals the one a single worker infers.
+   * 1 normalizes in the calling thread and starts no worker. Applies to
+   * `normalize()` of extracted packages; `run()` normalizes while it
+   * extracts, in one thread. Default {@link DEFAULT_NORMALIZE_WORKERS}
+   * (2; dlt's is 1): see docs/performance.md for when more workers win.
+   */
+  @config({ type: Number }) workers = DEFAULT_NORMALIZE_WORKERS;
   @config({ type: DataWriterConfiguration }) dataWriter = new DataWriterConfiguration();
+
+  onResolved(): void {
+    if (!Number.isInteger(this.workers) || this.workers < 1) {
+      throw new ConfigurationException(`normalize.workers must be an integer >= 1, got ${String(this.workers)}`);
+    }
+  }
 }

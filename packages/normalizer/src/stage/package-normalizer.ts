@@ -14,6 +14,7 @@ import {
   type LoaderFileFormat,
   type NamingConvention,
   type SchemaStore,
+  type StoredSchema,
   type TableHints,
   type TableSchema,
 } from "@dlt-ts/core";
@@ -31,6 +32,7 @@ import {
 } from "../relational/relational-normalizer.js";
 import { TableRowBuffers } from "./table-row-buffers.js";
 import { checkMergeTable, propagatesRootKey } from "./merge-table-checks.js";
+import { mergePartTables, mergeUpdates } from "./schema-part-merge.js";
 
 /** Hints `_dlt_*` columns get when the normalizer creates them, as dlt's. */
 const DLT_COLUMN_DEFAULTS: Record<string, Partial<ColumnSchema>> = {
@@ -50,6 +52,25 @@ export interface NormalizeOptions {
   fileMaxBytes?: number;
   /** Rows of a table held before its first file write. */
   bufferMaxItems?: number;
+  /**
+   * Worker threads that normalize an extracted package (`normalize.workers`).
+   * Default 1: the calling thread, no worker started.
+   */
+  workers?: number;
+}
+
+/**
+ * What one part of a package (a file, or a line range of one) normalized
+ * apart from the others hands back to be merged: see {@link PackageNormalizer.mergePart}.
+ */
+export interface PartResult {
+  /** Paths of the job files the part wrote. */
+  files: string[];
+  rowCounts: Record<string, number>;
+  /** The part's schema tables when it finished. */
+  tables: Record<string, TableSchema>;
+  /** Tables and columns the part's evolver recorded (hints included). */
+  updates: Record<string, TableSchema>;
 }
 
 export interface NormalizeInfo {
@@ -76,11 +97,15 @@ export class PackageNormalizer {
   private constructor(
     private readonly loadId: string,
     private readonly info: ExtractedPackageInfo,
+    /** The schema before the package's hints: what a part starts from (see {@link openPart}). */
+    readonly base: StoredSchema,
     private readonly schema: Schema,
     private readonly evolver: SchemaEvolver,
     private readonly buffers: TableRowBuffers,
-    private readonly normalized: LoadPackageStorage,
-    private readonly schemas: SchemaStore,
+    /** The package's `new_jobs` directory, where its job files go. */
+    readonly jobsDirectory: string,
+    private readonly normalized: LoadPackageStorage | undefined,
+    private readonly schemas: SchemaStore | undefined,
     private readonly options: NormalizeOptions,
     private readonly startedAt: Date,
   ) {
@@ -103,19 +128,39 @@ export class PackageNormalizer {
   ): Promise<PackageNormalizer> {
     const startedAt = new Date();
     const schema = (await schemas.load(info.schemaName)) ?? newSchema(info.schemaName, options);
-    const evolver = new SchemaEvolver(schema, options.naming, DLT_COLUMN_DEFAULTS);
-    for (const hints of Object.values(info.tables)) applyHints(schema, evolver, hints);
+    const base = schema.toStored();
+    const evolver = hintedEvolver(schema, info, options);
     const tempId = LoadPackageStorage.inProgressId(loadId);
     await normalized.createPackage(tempId, "normalized", { schemaName: schema.name });
-    const buffers = new TableRowBuffers(path.join(normalized.packagePath(tempId), "new_jobs"), {
-      capabilities: options.capabilities,
-      formatOf: (table) => fileFormat(info.tables[schema.rootTableOf(table).name], options),
-      fileMaxItems: options.fileMaxItems,
-      fileMaxBytes: options.fileMaxBytes ?? options.capabilities.recommendedFileSize,
-      rowsBeforeFirstWrite: options.bufferMaxItems,
-      columnsRevision: () => evolver.revision,
-    });
-    return new PackageNormalizer(loadId, info, schema, evolver, buffers, normalized, schemas, options, startedAt);
+    const jobsDirectory = path.join(normalized.packagePath(tempId), "new_jobs");
+    const buffers = tableRowBuffers(jobsDirectory, schema, evolver, info, options);
+    return new PackageNormalizer(loadId, info, base, schema, evolver, buffers, jobsDirectory, normalized, schemas, options, startedAt);
+  }
+
+  /**
+   * A writer of one part of a package (what a normalize worker runs): it
+   * starts from `base` with the package's hints applied, as {@link open}
+   * does, then takes `tables` (the package's tables as merged so far) and
+   * writes its job files into `jobsDirectory`. It publishes nothing: end it
+   * with {@link closePart} and hand the result to the package's
+   * {@link mergePart}.
+   */
+  static openPart(
+    loadId: string,
+    info: ExtractedPackageInfo,
+    base: StoredSchema,
+    tables: Record<string, TableSchema>,
+    jobsDirectory: string,
+    options: NormalizeOptions,
+  ): PackageNormalizer {
+    const schema = Schema.fromStored(base);
+    // The evolver learns from base and hints what the package's own does
+    // (columns typed before this package, columns the user typed) ...
+    const evolver = hintedEvolver(schema, info, options);
+    // ... and then works on the tables as the parts before this one left them.
+    schema.tables = tables;
+    const buffers = tableRowBuffers(jobsDirectory, schema, evolver, info, options);
+    return new PackageNormalizer(loadId, info, base, schema, evolver, buffers, jobsDirectory, undefined, undefined, options, new Date());
   }
 
   /**
@@ -127,8 +172,45 @@ export class PackageNormalizer {
     return this.buffers.flushFull();
   }
 
+  /** Closes the files of a part (see {@link openPart}) and tells what it wrote and how it changed the schema. */
+  async closePart(): Promise<PartResult> {
+    const written = await this.buffers.close();
+    return { files: written.map((f) => f.path), rowCounts: this.rowCounts, tables: this.schema.tables, updates: this.evolver.updates };
+  }
+
+  /** File formats the package's job files take: its tables' hints, else the destination's preference. */
+  fileFormats(): Set<LoaderFileFormat> {
+    const formats = Object.values(this.info.tables).map((hints) => fileFormat(hints, this.options));
+    return new Set([this.options.capabilities.preferredLoaderFileFormat, ...formats]);
+  }
+
+  /** A copy of the package's tables as they are now: where the next part starts. */
+  tablesSnapshot(): Record<string, TableSchema> {
+    return structuredClone(this.schema.tables);
+  }
+
+  /**
+   * Takes a part's schema changes and row counts into the package, when the
+   * part saw the tables the package has now: parts are merged in file
+   * order, and a part that started from fewer tables than the parts before
+   * it left (it ran alongside them) must have come to the same columns.
+   * Returns false when it did not (say, the part typed a column bigint that
+   * an earlier part typed text): the package is unchanged, and the part is
+   * to be normalized again from {@link tablesSnapshot}. So the schema is
+   * the one a single worker infers, whatever the number of workers.
+   *
+   * @param start the tables the part started from
+   */
+  mergePart(start: Record<string, TableSchema>, part: PartResult): boolean {
+    if (!mergePartTables(this.schema.tables, start, part.tables)) return false;
+    mergeUpdates(this.evolver.updates, part.updates, this.schema.tables);
+    for (const [table, count] of Object.entries(part.rowCounts)) this.rowCounts[table] = (this.rowCounts[table] ?? 0) + count;
+    return true;
+  }
+
   /** Closes the files, stores schema and schema update with the package, and publishes it. */
   async finish(): Promise<NormalizeInfo> {
+    if (!this.normalized || !this.schemas) throw new Error("finish() publishes a package opened with open(); a part ends with closePart()");
     const tempId = LoadPackageStorage.inProgressId(this.loadId);
     try {
       await this.buffers.close();
@@ -162,13 +244,13 @@ export class PackageNormalizer {
         retry: 0,
         format: fileFormat(hints, this.options),
       });
-      await writeFile(path.join(this.normalized.packagePath(tempId), "new_jobs", fileName), "");
+      await writeFile(path.join(this.jobsDirectory, fileName), "");
     }
   }
 
   async abort(): Promise<void> {
     await this.buffers.abort();
-    await this.normalized.deletePackage(LoadPackageStorage.inProgressId(this.loadId));
+    await this.normalized?.deletePackage(LoadPackageStorage.inProgressId(this.loadId));
   }
 
   private rootOptions(rootTable: string): RootTableOptions {
@@ -179,6 +261,30 @@ export class PackageNormalizer {
     }
     return options;
   }
+}
+
+/** An evolver over `schema` that has taken the package's table hints. */
+function hintedEvolver(schema: Schema, info: ExtractedPackageInfo, options: NormalizeOptions): SchemaEvolver {
+  const evolver = new SchemaEvolver(schema, options.naming, DLT_COLUMN_DEFAULTS);
+  for (const hints of Object.values(info.tables)) applyHints(schema, evolver, hints);
+  return evolver;
+}
+
+function tableRowBuffers(
+  directory: string,
+  schema: Schema,
+  evolver: SchemaEvolver,
+  info: ExtractedPackageInfo,
+  options: NormalizeOptions,
+): TableRowBuffers {
+  return new TableRowBuffers(directory, {
+    capabilities: options.capabilities,
+    formatOf: (table) => fileFormat(info.tables[schema.rootTableOf(table).name], options),
+    fileMaxItems: options.fileMaxItems,
+    fileMaxBytes: options.fileMaxBytes ?? options.capabilities.recommendedFileSize,
+    rowsBeforeFirstWrite: options.bufferMaxItems,
+    columnsRevision: () => evolver.revision,
+  });
 }
 
 function newSchema(name: string, options: NormalizeOptions): Schema {

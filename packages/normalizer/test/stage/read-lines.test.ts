@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readLineBatches } from "../../src/stage/read-lines";
+import { readLineBatches, splitLines } from "../../src/stage/read-lines";
 
 async function readAll(content: string): Promise<string[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlt-ts-lines-"));
@@ -28,5 +28,24 @@ describe("readLineBatches", () => {
     const lines = await readAll(`${short}\n${long}\nend\n`);
     expect(lines.map((line) => line.length)).toEqual([short.length, long.length, 3]);
     expect(lines[1]).toBe(long);
+  });
+
+  it("reads a byte range of whole lines, as splitLines cuts a file", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "dlt-ts-lines-"));
+    try {
+      const file = path.join(dir, "lines.jsonl");
+      const lines = Array.from({ length: 1000 }, (_, i) => `{"i":${i},"s":"${"ü".repeat(i % 17)}"}`);
+      writeFileSync(file, lines.join("\n") + "\n");
+      const ranges = await splitLines(file, 3, 1);
+      expect(ranges).toHaveLength(3);
+      expect(ranges[0]!.start).toBe(0);
+      const read: string[] = [];
+      for (const range of ranges) for await (const batch of readLineBatches(file, range)) read.push(...batch);
+      expect(read).toEqual(lines);
+      // A file smaller than two ranges of minBytes stays whole.
+      expect(await splitLines(file, 3, 1 << 20)).toEqual([{ start: 0, end: ranges[2]!.end }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
