@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pipeline, type Pipeline, type RunOptions } from "dlt-ts";
-import { githubEvents, peakRssMb, perSecond } from "./workload";
+import { githubEvents, githubEventLines, peakRssMb, perSecond } from "./workload";
+import { ratio, type CaseResult } from "./case-result";
 import { runCases } from "./run-cases";
 
-type Format = "insert_values" | "csv";
+type Format = "insert_values" | "csv" | "parquet";
 
 /** run()'s first half: items normalized as they are extracted (private to Pipeline, used here on purpose). */
 type FusedExtract = {
@@ -20,26 +21,51 @@ const RUNS = 3;
  * One case, in its own process so peak RSS belongs to it alone. Measures
  * the pass run() makes (items normalized as they are extracted) and
  * extract() then normalize() called one by one (typed JSON lines between
- * them, as dlt's stages), each the best of {@link RUNS} runs.
+ * them, as dlt's stages), each the best of {@link RUNS} runs, beside the
+ * floor: JSON.parse of the same records as JSON text (what reading them
+ * from an API costs at least), best of {@link RUNS} too.
  */
-export async function normalizeCase(count: number, format: Format): Promise<string> {
+export async function normalizeCase(count: number, format: Format): Promise<CaseResult> {
   // Warm up on a few records so module loading and JIT do not count as throughput.
   await staged(1000, format);
   await fused(1000, format);
   let fusedMs = Infinity;
+  let floor = Infinity;
   let best = { extractMs: Infinity, normalizeMs: Infinity };
   for (let run = 0; run < RUNS; run++) {
     const stages = await staged(count, format);
     if (stages.extractMs + stages.normalizeMs < best.extractMs + best.normalizeMs) best = stages;
     fusedMs = Math.min(fusedMs, await fused(count, format));
+    floor = Math.min(floor, parseMs(count));
   }
   const { extractMs, normalizeMs } = best;
-  return (
+  const figures = {
+    bench: "normalize",
+    format,
+    records: count,
+    runRecPerS: perSecond(count, fusedMs),
+    stagedRecPerS: perSecond(count, extractMs + normalizeMs),
+    floorRecPerS: perSecond(count, floor),
+    runVsFloor: ratio(floor, fusedMs),
+    peakRssMb: peakRssMb(),
+  };
+  const text =
     `normalize ${format.padEnd(13)} N=${String(count).padStart(6)} (best of ${RUNS})  ` +
-    `run() extract+normalize ${perSecond(count, fusedMs)} rec/s | ` +
+    `run() extract+normalize ${figures.runRecPerS} rec/s | ` +
     `extract() then normalize(): extract ${perSecond(count, extractMs)} rec/s, normalize ${perSecond(count, normalizeMs)} rec/s, ` +
-    `together ${perSecond(count, extractMs + normalizeMs)} rec/s | peak RSS ${peakRssMb()} MB`
-  );
+    `together ${figures.stagedRecPerS} rec/s | peak RSS ${figures.peakRssMb} MB\n` +
+    `  floor: JSON.parse of the records ${figures.floorRecPerS} rec/s; run()/floor ${figures.runVsFloor}`;
+  return { text, figures };
+}
+
+/** The floor: JSON.parse of `count` records given as JSON text. */
+function parseMs(count: number): number {
+  let parsed = 0;
+  const started = performance.now();
+  for (const line of githubEventLines(count)) parsed += (JSON.parse(line) as object) ? 1 : 0;
+  const ms = performance.now() - started;
+  if (parsed !== count) throw new Error(`normalize floor parsed ${parsed} of ${count} records`);
+  return ms;
 }
 
 async function withPipeline<T>(run: (p: Pipeline) => Promise<T>): Promise<T> {
@@ -71,11 +97,13 @@ function fused(count: number, format: Format): Promise<number> {
   });
 }
 
-export async function benchNormalize(): Promise<void> {
+/** `npm run bench -- normalize [--formats]`: csv and parquet at 10k and 100k; `--formats` adds insert_values. */
+export async function benchNormalize(flags: ReadonlySet<string>): Promise<void> {
   await runCases(__filename, "normalizeCase", [
-    [10_000, "insert_values"],
-    [100_000, "insert_values"],
     [10_000, "csv"],
     [100_000, "csv"],
+    [10_000, "parquet"],
+    [100_000, "parquet"],
+    ...(flags.has("--formats") ? [[10_000, "insert_values"], [100_000, "insert_values"]] : []),
   ]);
 }

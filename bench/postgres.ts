@@ -7,6 +7,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { pipeline } from "dlt-ts";
 import { postgres } from "@dlt-ts/destination-postgres";
 import { peakRssMb, perSecond, runStaged, type StagedRun } from "./workload";
+import { ratio, type CaseResult } from "./case-result";
 import { runCases } from "./run-cases";
 
 /*
@@ -119,7 +120,7 @@ async function floorMs(dataset: string, workingDir: string): Promise<number> {
 }
 
 /** One case in its own process: N records as `format`; the floor with csv. */
-export async function postgresCase(count: number, format: Format): Promise<string> {
+export async function postgresCase(count: number, format: Format): Promise<CaseResult> {
   await ensureDatabase();
   const prefix = `bench_${format}_${count}_${process.pid}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), "dlt-ts-bench-pg-"));
@@ -133,14 +134,25 @@ export async function postgresCase(count: number, format: Format): Promise<strin
       `normalize ${perSecond(count, r.normalizeMs)} rec/s  load ${perSecond(count, r.loadMs)} rec/s  ` +
       `end to end ${perSecond(count, total)} rec/s (${(total / 1000).toFixed(1)} s)  landed ${perSecond(r.rows, r.loadMs)} rows/s ` +
       `(${r.rows} rows in ${r.tables} tables)  peak RSS ${rss} MB`;
+    const figures: CaseResult["figures"] = {
+      bench: "postgres",
+      format,
+      records: count,
+      loadRecPerS: perSecond(count, r.loadMs),
+      endToEndRecPerS: perSecond(count, total),
+      peakRssMb: rss,
+    };
     if (format === "csv") {
       const floor = await floorMs(prefix, r.workingDir);
+      figures.floorRecPerS = perSecond(count, floor);
+      figures.loadVsFloor = ratio(floor, r.loadMs);
+      figures.endToEndVsFloor = ratio(floor, total);
       line +=
         `\n  floor: plain COPY per table ${perSecond(count, floor)} rec/s (${(floor / 1000).toFixed(1)} s); ` +
         `ours/floor time ${(total / floor).toFixed(2)} end to end, ${(r.loadMs / floor).toFixed(2)} load only; ` +
         `speed vs floor ${(floor / total).toFixed(2)} (target >= 0.8)`;
     }
-    return line;
+    return { text: line, figures };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await dropSchemas(prefix);

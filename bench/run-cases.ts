@@ -1,9 +1,14 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
+import { FIGURES_MARKER, type Figures } from "./case-result";
+
+/** Figures of every case run so far in this process, in order (what `--json` writes). */
+export const collectedFigures: Figures[] = [];
 
 /**
  * Runs each case of a benchmark in a fresh Node process (so peak RSS is per
- * case) and prints the line the case returns.
+ * case), prints the text the case returns and keeps its figures in
+ * {@link collectedFigures}.
  */
 export async function runCases(moduleFile: string, exportName: string, cases: unknown[][]): Promise<void> {
   for (const args of cases) {
@@ -17,6 +22,9 @@ export async function runCases(moduleFile: string, exportName: string, cases: un
         maxBuffer: 16 * 1024 * 1024,
       },
     );
-    process.stdout.write(output);
+    for (const line of output.split("\n")) {
+      if (line.startsWith(FIGURES_MARKER)) collectedFigures.push(JSON.parse(line.slice(FIGURES_MARKER.length)) as Figures);
+      else if (line !== "") process.stdout.write(`${line}\n`);
+    }
   }
 }

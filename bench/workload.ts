@@ -7,13 +7,20 @@ import * as path from "node:path";
  * produced lazily so the data itself never sits in memory.
  */
 export function* githubEvents(count: number): Generator<Record<string, unknown>> {
-  const events = JSON.parse(readFileSync(path.join(__dirname, "..", "fixtures", "github-events.json"), "utf8")) as Record<
-    string,
-    unknown
-  >[];
+  const events = fixtureEvents();
   for (let k = 0; k < count; k++) {
     yield { ...events[k % events.length], id: String(100000000000 + k) };
   }
+}
+
+/** The same records as JSON text, one string each (the input of the normalize floor). */
+export function* githubEventLines(count: number): Generator<string> {
+  const lines = fixtureEvents().map((event) => JSON.stringify(event));
+  for (let k = 0; k < count; k++) yield lines[k % lines.length]!;
+}
+
+function fixtureEvents(): Record<string, unknown>[] {
+  return JSON.parse(readFileSync(path.join(__dirname, "..", "fixtures", "github-events.json"), "utf8")) as Record<string, unknown>[];
 }
 
 /** Peak resident set size of this process so far, in MB. */
@@ -41,12 +48,15 @@ export async function runStaged(
   p: { extract(data: unknown, options: object): Promise<unknown>; normalize(): Promise<{ rowCounts: Record<string, number> }>; load(): Promise<{ hasFailedJobs: boolean; loadPackages: { jobs: unknown[] }[]; toString(): string }> },
   count: number,
   loaderFileFormat: string,
+  /** Called between normalize and load (to note the peak RSS so far). */
+  afterNormalize?: () => void,
 ): Promise<StagedRun> {
   const t0 = performance.now();
   await p.extract(githubEvents(count), { tableName: "events", loaderFileFormat });
   const t1 = performance.now();
   const normalized = await p.normalize();
   const t2 = performance.now();
+  afterNormalize?.();
   const info = await p.load();
   const t3 = performance.now();
   if (info.hasFailedJobs) throw new Error(info.toString());

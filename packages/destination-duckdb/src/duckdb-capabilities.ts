@@ -37,7 +37,8 @@ export function escapeDuckdbLiteral(value: unknown): string {
  * case-insensitive but keep their case, up to 65536 bytes; decimal
  * DECIMAL(38,9), wei DECIMAL(38,0) (38 digits is DuckDB's widest decimal);
  * queries up to 32 MiB; DDL in transactions; one column per ALTER TABLE; no
- * TRUNCATE (DELETE FROM is used, as dlt does); merge by delete-insert and upsert.
+ * TRUNCATE (DELETE FROM is used, as dlt does); merge by delete-insert and upsert;
+ * one load job at a time.
  * Loads parquet (preferred), csv and jsonl from a stage (`pipeline({ staging })`),
  * read in place from a local bucket.
  */
@@ -72,5 +73,9 @@ export function duckdbCapabilities(): DestinationCapabilities {
     supportedMergeStrategies: ["delete-insert", "upsert", "insert-only", "scd2"],
     supportedReplaceStrategies: ["truncate-and-insert", "insert-from-staging"],
     namingConvention: "snake_case",
+    // One job at a time: DuckDB has one writer and parallelizes each INSERT itself. Measured on
+    // 100k GitHub events (17 parquet files, best of 2, same hour): 12.6 s sequential against
+    // 14.9 s with up to 20 jobs in flight.
+    loaderParallelismStrategy: "sequential",
   });
 }

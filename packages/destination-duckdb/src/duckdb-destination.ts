@@ -28,7 +28,7 @@ export interface DuckdbDestinationOptions extends SqlDestinationOptions {
   stagingDatasetNameLayout?: string;
   /** With `pipeline({ staging })`: delete the staged files of a package's tables before uploading its own. Default true (as dlt). */
   truncateTablesOnStagingDestinationBeforeLoad?: boolean;
-  /** DuckDB's `memory_limit`, e.g. "512MB". Default: DuckDB's (80% of RAM). */
+  /** DuckDB's `memory_limit`, e.g. "512MB". Default: 384 MB per DuckDB thread, at least 1 GB (`defaultDuckdbMemoryLimit`). */
   memoryLimit?: string;
   /** DuckDB's `threads`. Default: DuckDB's (the cores). */
   threads?: number;

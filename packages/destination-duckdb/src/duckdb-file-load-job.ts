@@ -13,8 +13,14 @@ import { escapeDuckdbLiteral } from "./duckdb-capabilities.js";
 /** Formats DuckDB reads itself. */
 export type DuckdbReadableFormat = "jsonl" | "csv" | "parquet";
 
-/** DuckDB's default `max_line_size` of read_csv. (Raising it to the file size was measured to cost nothing.) */
+/** DuckDB's default `max_line_size` of read_csv. */
 const MIN_MAX_LINE_SIZE = 2 * 1024 * 1024;
+/**
+ * The longest csv record read: 32 MiB. Not the file size, as before: read_csv
+ * allocates buffers of 16 × max_line_size, so a 100 MB job file asked for
+ * 1.5 GiB and failed under the default memory_limit.
+ */
+const MAX_MAX_LINE_SIZE = 32 * 1024 * 1024;
 
 /** Reads the first line of a file (the csv header), up to 1 MiB per read. */
 async function firstLine(filePath: string): Promise<string> {
@@ -126,7 +132,8 @@ export class DuckdbFileLoadJob extends SqlLoadJobBase {
         const header = await firstLine(this.request.filePath);
         if (header.trim() === "") return undefined;
         // DuckDB refuses records longer than max_line_size (2 MB by default); no record is longer than the file.
-        const maxLineSize = Math.max(MIN_MAX_LINE_SIZE, (await fs.stat(this.request.filePath)).size + 1);
+        const fileSize = (await fs.stat(this.request.filePath)).size;
+        const maxLineSize = Math.min(MAX_MAX_LINE_SIZE, Math.max(MIN_MAX_LINE_SIZE, fileSize + 1));
         const byName = new Map(columns.map((c) => [c.name, c]));
         const fileColumns = parseCsvRecord(header).map((name) => {
           const column = byName.get(name);
@@ -137,7 +144,7 @@ export class DuckdbFileLoadJob extends SqlLoadJobBase {
         return (
           `SELECT ${fileColumns.map((c) => this.selectColumn(tx, c, "hex")).join(", ")} ` +
           `FROM read_csv(${file}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', ` +
-          `allow_quoted_nulls = false, max_line_size = ${maxLineSize}, columns = {${types.join(", ")}})`
+          `allow_quoted_nulls = false, max_line_size = ${maxLineSize}, buffer_size = ${2 * maxLineSize}, columns = {${types.join(", ")}})`
         );
       }
       default:

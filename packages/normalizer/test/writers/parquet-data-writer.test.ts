@@ -116,6 +116,19 @@ describe("ParquetDataWriter", () => {
     expect(await readBack(content)).toEqual(rows);
   });
 
+  it("gives wide tables smaller row groups by default, and sparse rows keep their nulls", async () => {
+    const columns = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`c${i}`, "bigint" as const]));
+    // Each row sets one column of its own: the other 599 columns of the row stay null.
+    const rows = Array.from({ length: 7000 }, (_, i) => ({ [`c${i % 600}`]: BigInt(i) }));
+    const content = await writeWith(dir, "parquet", table("wide", columns), [rows]);
+    // 3 000 000 values per row group over 600 columns: 5 000 rows.
+    expect(parquetMetadata(arrayBuffer(content)).row_groups.map((g) => g.num_rows)).toEqual([5000n, 2000n]);
+    const back = await readBack(content);
+    expect(back[6999]!.c399).toBe(6999n);
+    expect(back[6999]!.c398).toBeNull();
+    expect(back[0]!.c0).toBe(0n);
+  });
+
   it("uses the destination's decimal precision and refuses values that overflow it", async () => {
     const caps = capabilities({ decimalPrecision: [5, 2] });
     const schema = table("t", { price: "decimal" });
