@@ -6,7 +6,7 @@ import { pipeline } from "dlt-ts";
 import type { ConfiguredDestination, Destination, LoaderFileFormat, LoadJob, LoadJobRequest, SqlClient } from "@dlt-ts/core";
 import { SqlLoadJobBase } from "@dlt-ts/sql";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { DuckdbJobClient, DuckdbSqlClient, duckdb } from "@dlt-ts/destination-duckdb";
+import { DuckdbClientConfiguration, DuckdbJobClient, DuckdbSqlClient, duckdb } from "@dlt-ts/destination-duckdb";
 import { peakRssMb, perSecond, runStaged, type StagedRun } from "./workload";
 import { ratio, type CaseResult } from "./case-result";
 import { runCases } from "./run-cases";
@@ -18,7 +18,8 @@ import { runCases } from "./run-cases";
  * read_parquet) and at 100k with csv (read_csv). Each case states its floor,
  * measured in the same process right after the load: DuckDB's own read of
  * the same job files (`CREATE TABLE … AS SELECT * FROM read_parquet([...])`
- * per table, into a fresh database file opened with DuckDB's defaults), and
+ * per table, into a fresh database file opened with the settings the
+ * destination opens its database with by default, memory_limit included), and
  * load/floor as a ratio of rates. Peak RSS is given after normalize and
  * after load, so the stage that grows is visible.
  *
@@ -128,12 +129,15 @@ function jobFilesByTable(workingDir: string, format: string): Map<string, string
 /**
  * The floor: DuckDB reading the same job files itself, one
  * `CREATE TABLE … AS SELECT * FROM read_parquet([...])` per table into a
- * fresh database file with DuckDB's default settings. csv files are read
+ * fresh database file with the destination's default settings (the same
+ * memory_limit: DuckDB's own default, 80% of RAM, reads faster and holds
+ * several GB; a floor that may use memory our load may not is no floor for
+ * it). csv files are read
  * with type sniffing (their types are not in the file), so the floor does
  * a little more than our typed read_csv.
  */
 async function floorMs(workingDir: string, format: "parquet" | "csv", dir: string): Promise<number> {
-  const instance = await DuckDBInstance.create(path.join(dir, "floor.duckdb"));
+  const instance = await DuckDBInstance.create(path.join(dir, "floor.duckdb"), new DuckdbClientConfiguration().duckdbSettings());
   const connection = await instance.connect();
   try {
     const started = performance.now();
