@@ -9,7 +9,7 @@ import { ValueConversionError } from "./value-conversion-error.js";
 /** hyparquet's SchemaElement, taken from the writer so hyparquet need not be a direct dependency. */
 export type ParquetSchemaElement = ConstructorParameters<typeof ParquetWriter>[0]["schema"][number];
 
-/** Turns a non-null value into what hyparquet-writer encodes for the column. */
+/** Turns a non-null value into what the column's PLAIN encoder takes (see `parquet/column-chunk-buffer.ts`). */
 export type ParquetValueConverter = (value: unknown) => unknown;
 
 /** How one dlt column is stored in parquet. */
@@ -20,7 +20,6 @@ export interface ParquetColumnPlan {
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-const utf8 = new TextEncoder();
 
 /**
  * The parquet type of each dlt data type (all columns OPTIONAL; NOT NULL is
@@ -87,10 +86,10 @@ export function parquetColumnPlan(column: ColumnSchema, capabilities: Destinatio
     case "binary":
       return { element: { name, repetition_type, type: "BYTE_ARRAY" }, convert: toBytes };
     case "json":
-      // No converted_type JSON: hyparquet-writer would re-serialize the value and round bigints.
+      // The JSON text is encoded to UTF-8 by the column's writer, straight into its buffer.
       return {
         element: { name, repetition_type, type: "BYTE_ARRAY", logical_type: { type: "JSON" } },
-        convert: (value) => utf8.encode(toJsonText(value)),
+        convert: toJsonText,
       };
     case "decimal":
     case "wei": {

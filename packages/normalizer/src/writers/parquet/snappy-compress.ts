@@ -1,0 +1,139 @@
+/**
+ * Snappy compression of one page, ported from hyparquet-writer's
+ * `snappy.js` (itself snappyjs, MIT, Copyright (c) 2016 Zhipeng Jia) with
+ * one change: output goes straight into a preallocated Uint8Array instead
+ * of a ByteWriter call per byte, which made it the writer's largest cost.
+ * The format and the matches found are the same.
+ */
+const MAX_HASH_TABLE_BITS = 14;
+const MAX_OFFSET = 0xffff;
+const INPUT_MARGIN = 15;
+const hashTables: Uint32Array[] = [];
+
+/** Shared output buffer: compressed bytes are copied out before the next call. */
+let out = new Uint8Array(1 << 16);
+let op = 0;
+
+export function snappyCompress(input: Uint8Array): Uint8Array {
+  // The most snappy can need: the varint length, and a tag per 60 literal bytes.
+  const bound = 32 + input.length + Math.ceil(input.length / 6);
+  if (out.length < bound) out = new Uint8Array(Math.max(bound, out.length * 2));
+  op = 0;
+  let length = input.length;
+  while (length > 0x7f) {
+    out[op++] = (length & 0x7f) | 0x80;
+    length >>>= 7;
+  }
+  out[op++] = length;
+  compressInput(input);
+  return out.slice(0, op);
+}
+
+function hashFunc(key: number, shift: number): number {
+  return Math.imul(key, 0x1e35a7bd) >>> shift;
+}
+
+function load32(array: Uint8Array, pos: number): number {
+  return array[pos]! + (array[pos + 1]! << 8) + (array[pos + 2]! << 16) + (array[pos + 3]! << 24);
+}
+
+function equals32(array: Uint8Array, a: number, b: number): boolean {
+  return array[a] === array[b] && array[a + 1] === array[b + 1] && array[a + 2] === array[b + 2] && array[a + 3] === array[b + 3];
+}
+
+function emitLiteral(input: Uint8Array, ip: number, len: number): void {
+  if (len <= 60) {
+    out[op++] = (len - 1) << 2;
+  } else {
+    const value = len - 1;
+    const bytes = value < 0x100 ? 1 : value < 0x10000 ? 2 : value < 0x1000000 ? 3 : 4;
+    out[op++] = (59 + bytes) << 2;
+    for (let i = 0; i < bytes; i++) out[op++] = (value >>> (i * 8)) & 0xff;
+  }
+  out.set(input.subarray(ip, ip + len), op);
+  op += len;
+}
+
+function emitCopyLessThan64(offset: number, len: number): void {
+  if (len < 12 && offset < 2048) {
+    out[op++] = 1 + ((len - 4) << 2) + ((offset >>> 8) << 5);
+    out[op++] = offset & 0xff;
+  } else {
+    out[op++] = 2 + ((len - 1) << 2);
+    out[op++] = offset & 0xff;
+    out[op++] = offset >>> 8;
+  }
+}
+
+function emitCopy(offset: number, len: number): void {
+  while (len >= 68) {
+    emitCopyLessThan64(offset, 64);
+    len -= 64;
+  }
+  if (len > 64) {
+    emitCopyLessThan64(offset, 60);
+    len -= 60;
+  }
+  emitCopyLessThan64(offset, len);
+}
+
+function compressInput(input: Uint8Array): void {
+  const inputSize = input.length;
+  let hashTableBits = 1;
+  while (1 << hashTableBits <= inputSize && hashTableBits <= MAX_HASH_TABLE_BITS) hashTableBits++;
+  hashTableBits--;
+  const shift = 32 - hashTableBits;
+  const hashTable = (hashTables[hashTableBits] ??= new Uint32Array(1 << hashTableBits));
+  hashTable.fill(0);
+
+  let ip = 0;
+  let nextEmit = 0;
+  if (inputSize >= INPUT_MARGIN) {
+    const ipLimit = inputSize - INPUT_MARGIN;
+    ip++;
+    let nextHash = hashFunc(load32(input, ip), shift);
+    let more = true;
+    while (more) {
+      let skip = 32;
+      let nextIp = ip;
+      let candidate = 0;
+      do {
+        ip = nextIp;
+        const hash = nextHash;
+        const bytesBetweenHashLookups = skip >>> 5;
+        skip++;
+        nextIp = ip + bytesBetweenHashLookups;
+        if (ip > ipLimit) {
+          more = false;
+          break;
+        }
+        nextHash = hashFunc(load32(input, nextIp), shift);
+        candidate = hashTable[hash]!;
+        hashTable[hash] = ip;
+      } while (ip - candidate > MAX_OFFSET || !equals32(input, ip, candidate));
+      if (!more) break;
+
+      emitLiteral(input, nextEmit, ip - nextEmit);
+      do {
+        const base = ip;
+        let matched = 4;
+        while (ip + matched < inputSize && input[ip + matched] === input[candidate + matched]) matched++;
+        ip += matched;
+        emitCopy(base - candidate, matched);
+        nextEmit = ip;
+        if (ip >= ipLimit) {
+          more = false;
+          break;
+        }
+        hashTable[hashFunc(load32(input, ip - 1), shift)] = ip - 1;
+        const curHash = hashFunc(load32(input, ip), shift);
+        candidate = hashTable[curHash]!;
+        hashTable[curHash] = ip;
+      } while (ip - candidate <= MAX_OFFSET && equals32(input, ip, candidate));
+      if (!more) break;
+      ip++;
+      nextHash = hashFunc(load32(input, ip), shift);
+    }
+  }
+  if (nextEmit < inputSize) emitLiteral(input, nextEmit, inputSize - nextEmit);
+}
