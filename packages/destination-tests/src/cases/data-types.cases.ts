@@ -1,4 +1,4 @@
-import type { DataType, DestinationCapabilities, LoaderFileFormat } from "@dlt-ts/core";
+import type { DataType, DestinationCapabilities, LoaderFileFormat, SqlClient } from "@dlt-ts/core";
 import type { CaseRegistrar } from "../conformance-harness.js";
 import { canonical, readRows } from "../read-back.js";
 
@@ -83,6 +83,29 @@ export function roundTripRows(caps: DestinationCapabilities): Record<string, unk
   ];
 }
 
+/** The run() hints of the round-trip table: the types a value alone does not tell. */
+export const ROUND_TRIP_HINTS = {
+  tableName: "all_types",
+  columns: {
+    col_date: { dataType: "date" },
+    col_time: { dataType: "time" },
+    col_json: { dataType: "json" },
+    col_decimal: { dataType: "decimal" },
+    col_wei: { dataType: "wei" },
+  },
+} as const;
+
+/** Checks the stored round-trip table against the rows loaded, value by value (the failure names row and column). */
+export async function expectRoundTripStored(client: SqlClient, rows: Record<string, unknown>[]): Promise<void> {
+  const stored = await readRows(client, "all_types", ROUND_TRIP_COLUMNS);
+  const expected = rows.map((row) => Object.fromEntries(Object.entries(ROUND_TRIP_COLUMNS).map(([c, type]) => [c, canonical(type, row[c])])));
+  for (let i = 0; i < expected.length; i++) {
+    for (const column of Object.keys(ROUND_TRIP_COLUMNS)) {
+      expect([`row ${i + 1}`, column, stored[i]?.[column]]).toEqual([`row ${i + 1}`, column, expected[i]![column]]);
+    }
+  }
+}
+
 /** Every dlt data type is stored and read back through `pipeline.sqlClient()` unchanged, with every file format. */
 export function dataTypesCases(t: CaseRegistrar, caps: DestinationCapabilities): void {
   const formats = (t.options.fileFormats ?? caps.supportedLoaderFileFormats) as LoaderFileFormat[];
@@ -90,30 +113,13 @@ export function dataTypesCases(t: CaseRegistrar, caps: DestinationCapabilities):
     t.test(`round-trip-${format}`, `every data type round-trips (${format})`, async (scope) => {
       const p = scope.pipeline(`types_${format}`);
       const rows = roundTripRows(caps);
-      const info = await p.run(rows, {
-        tableName: "all_types",
-        loaderFileFormat: format,
-        columns: {
-          col_date: { dataType: "date" },
-          col_time: { dataType: "time" },
-          col_json: { dataType: "json" },
-          col_decimal: { dataType: "decimal" },
-          col_wei: { dataType: "wei" },
-        },
-      });
+      const info = await p.run(rows, { ...ROUND_TRIP_HINTS, loaderFileFormat: format });
       expect(info.hasFailedJobs).toBe(false);
       const table = p.defaultSchema.tables.all_types!;
       for (const [column, dataType] of Object.entries(ROUND_TRIP_COLUMNS)) {
         expect([column, table.columns[column]?.dataType]).toEqual([column, dataType]);
       }
-      const client = await scope.sqlClient(p);
-      const stored = await readRows(client, "all_types", ROUND_TRIP_COLUMNS);
-      const expected = rows.map((row) => Object.fromEntries(Object.entries(ROUND_TRIP_COLUMNS).map(([c, type]) => [c, canonical(type, row[c])])));
-      for (let i = 0; i < expected.length; i++) {
-        for (const column of Object.keys(ROUND_TRIP_COLUMNS)) {
-          expect([`row ${i + 1}`, column, stored[i]?.[column]]).toEqual([`row ${i + 1}`, column, expected[i]![column]]);
-        }
-      }
+      await expectRoundTripStored(await scope.sqlClient(p), rows);
     });
   }
 }

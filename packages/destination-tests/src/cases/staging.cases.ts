@@ -5,19 +5,8 @@ import { filesystem } from "@dlt-ts/destination-filesystem";
 import { PipelineStepFailed } from "dlt-ts";
 import { quietly, type CaseRegistrar, type TestScope } from "../conformance-harness.js";
 import { withFailingJobs } from "../faulty-destination.js";
-import { canonical, countRows, readRows } from "../read-back.js";
-import { ROUND_TRIP_COLUMNS, roundTripRows } from "./data-types.cases.js";
-
-const ROUND_TRIP_HINTS = {
-  tableName: "all_types",
-  columns: {
-    col_date: { dataType: "date" },
-    col_time: { dataType: "time" },
-    col_json: { dataType: "json" },
-    col_decimal: { dataType: "decimal" },
-    col_wei: { dataType: "wei" },
-  },
-} as const;
+import { countRows, readRows } from "../read-back.js";
+import { expectRoundTripStored, ROUND_TRIP_HINTS, roundTripRows } from "./data-types.cases.js";
 
 /** A local bucket of the test's own as the stage (`pipeline({ staging })`), and where it is. */
 function localStage(scope: TestScope): { staging: ReturnType<typeof filesystem>; bucket: string } {
@@ -59,14 +48,7 @@ export function stagingCases(t: CaseRegistrar, caps: DestinationCapabilities): v
         expect.stringMatching(new RegExp(`\\.${format}$`)),
       ]);
 
-      const client = await scope.sqlClient(p);
-      const stored = await readRows(client, "all_types", ROUND_TRIP_COLUMNS);
-      const expected = rows.map((row) => Object.fromEntries(Object.entries(ROUND_TRIP_COLUMNS).map(([c, type]) => [c, canonical(type, row[c])])));
-      for (let i = 0; i < expected.length; i++) {
-        for (const column of Object.keys(ROUND_TRIP_COLUMNS)) {
-          expect([`row ${i + 1}`, column, stored[i]?.[column]]).toEqual([`row ${i + 1}`, column, expected[i]![column]]);
-        }
-      }
+      await expectRoundTripStored(await scope.sqlClient(p), rows);
     });
   }
 
