@@ -131,7 +131,9 @@ export class SinkLoadJob implements LoadJob {
     const next = await this.readGate.run(() => batches.next());
     if (next.done) return 0;
     const items = this.options.skipDltColumnsAndTables ? stripDltColumns(next.value) : next.value;
-    const context = this.batch(index, journal && contentBatchId(journal.epoch, table.name, index, items));
+    // `_dlt_*` values differ per package (load id, row ids): a fresh machine's package has other ones.
+    const contentId = journal && contentBatchId(journal.epoch, table.name, index, this.options.skipDltColumnsAndTables ? items : stripDltColumns(items));
+    const context = this.batch(index, contentId);
     if (journal?.has(context.id)) return items.length;
     await this.write(items, table, context);
     await journal?.record(context);
