@@ -28,7 +28,8 @@ const MIN_DEFAULT_ROW_GROUP_SIZE = 1_000;
 /**
  * parquet, encoded here column by column: each row's converted values
  * (types in {@link parquetColumnPlan}) go straight into their column's
- * {@link ColumnChunkBuffer} as PLAIN bytes, nulls taking no space, and
+ * {@link ColumnChunkBuffer} (numbers as PLAIN bytes, text and binary kept
+ * until the chunk is written as DELTA_LENGTH_BYTE_ARRAY), nulls taking no space, and
  * every `parquetRowGroupSize` rows become one row group handed to the
  * stream at once. So memory holds at most one row group, however large the
  * file grows; the footer is written at close by hyparquet-writer's thrift

@@ -3,13 +3,14 @@ import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { snappyCompress } from "./snappy-compress.js";
 import type { ByteWriter } from "hyparquet-writer";
 import type { ParquetSchemaElement } from "../parquet-schema.js";
+import { ByteArrayValues } from "./byte-array-values.js";
 import { writeDefinitionLevels } from "./definition-levels.js";
 import { GrowableBytes } from "./growable-bytes.js";
 
 /** hyparquet's ColumnChunk, taken from the writer's metadata so hyparquet need not be a direct dependency. */
 export type ParquetColumnChunk = Parameters<typeof writeMetadata>[1]["row_groups"][number]["columns"][number];
 
-/** How a column's values are PLAIN-encoded, by physical type. */
+/** How a column's values are encoded, by physical type. */
 const enum PlainKind {
   Boolean,
   Int32,
@@ -20,14 +21,16 @@ const enum PlainKind {
 }
 
 /**
- * One column's share of the pending row group, already encoded: the rows
- * that hold a value and those values as PLAIN bytes. Nulls take no space
- * at all, which is what a wide, mostly null API table needs; the buffers
- * are reused from one row group to the next.
+ * One column's share of the pending row group: the rows that hold a value
+ * and those values, fixed-width ones already as PLAIN bytes, text and
+ * binary as they came ({@link ByteArrayValues}, DELTA_LENGTH_BYTE_ARRAY
+ * when written). Nulls take no space at all, which is what a wide, mostly
+ * null API table needs; the buffers are reused from one row group to the
+ * next.
  *
  * The chunk is written as one DATA_PAGE_V2 page: definition levels
  * (RLE / bit-packed, from the rows with a value) and SNAPPY-compressed
- * PLAIN values. No dictionary and no statistics: job files are read once,
+ * values. No dictionary and no statistics: job files are read once,
  * whole, by a loader, and trying a dictionary on every column of every row
  * group was the largest cost of the generic writer.
  */
@@ -36,6 +39,8 @@ export class ColumnChunkBuffer {
   count = 0;
   private rowsWithValue = new Int32Array(64);
   private readonly values = new GrowableBytes();
+  /** BYTE_ARRAY values, kept unencoded until the chunk is written. */
+  private readonly byteArrays: ByteArrayValues | undefined;
   /** Where the last value's bytes start, to take it back. */
   private lastStart = 0;
   /**
@@ -48,6 +53,7 @@ export class ColumnChunkBuffer {
   constructor(private readonly element: ParquetSchemaElement) {
     this.kind = plainKind(element);
     this.fixedLength = element.type_length ?? 0;
+    this.byteArrays = this.kind === PlainKind.ByteArray ? new ByteArrayValues() : undefined;
   }
 
   /** Adds the value of row `row` (rows come in ascending order); a second value for the same row replaces the first. */
@@ -67,9 +73,7 @@ export class ColumnChunkBuffer {
     const values = this.values;
     switch (this.kind) {
       case PlainKind.ByteArray:
-        if (typeof value === "string") values.pushLengthPrefixedUtf8(value);
-        else values.pushLengthPrefixed(value as Uint8Array);
-        return;
+        return this.byteArrays!.push(value as string | Uint8Array);
       case PlainKind.Int64:
         return values.pushBigInt64(value as bigint);
       case PlainKind.Double:
@@ -91,14 +95,23 @@ export class ColumnChunkBuffer {
 
   private dropLast(): void {
     this.count--;
-    this.values.length = this.lastStart;
+    if (this.byteArrays) this.byteArrays.pop();
+    else this.values.length = this.lastStart;
   }
 
   /** Writes the chunk of a row group of `rows` rows and empties the buffer. */
   writeTo(writer: ByteWriter, rows: number, levels: GrowableBytes): ParquetColumnChunk {
     levels.clear();
     writeDefinitionLevels(levels, this.rowsWithValue, this.count, rows);
-    const data = this.kind === PlainKind.Boolean ? packBooleans(this.values.written()) : this.values.written();
+    let data: Uint8Array;
+    if (this.byteArrays) {
+      byteArrayPage.clear();
+      this.byteArrays.writeTo(byteArrayPage);
+      data = byteArrayPage.written();
+    } else {
+      data = this.kind === PlainKind.Boolean ? packBooleans(this.values.written()) : this.values.written();
+    }
+    const encoding = this.byteArrays ? "DELTA_LENGTH_BYTE_ARRAY" : "PLAIN";
     const compressed = snappyCompress(data);
     const start = writer.offset;
     writePageHeader(writer, {
@@ -109,7 +122,7 @@ export class ColumnChunkBuffer {
         num_values: rows,
         num_nulls: rows - this.count,
         num_rows: rows,
-        encoding: "PLAIN",
+        encoding,
         definition_levels_byte_length: levels.length,
         repetition_levels_byte_length: 0,
         is_compressed: true,
@@ -124,7 +137,7 @@ export class ColumnChunkBuffer {
       file_offset: BigInt(start),
       meta_data: {
         type: this.element.type!,
-        encodings: ["PLAIN", "RLE"],
+        encodings: [encoding, "RLE"],
         path_in_schema: [this.element.name],
         codec: "SNAPPY",
         num_values: BigInt(rows),
@@ -135,6 +148,9 @@ export class ColumnChunkBuffer {
     };
   }
 }
+
+/** A BYTE_ARRAY chunk's encoded values, shared: one chunk is written at a time. */
+const byteArrayPage = new GrowableBytes(1 << 16);
 
 function plainKind(element: ParquetSchemaElement): PlainKind {
   switch (element.type) {

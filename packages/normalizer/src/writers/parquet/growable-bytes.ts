@@ -1,5 +1,3 @@
-const utf8 = new TextEncoder();
-
 /**
  * A byte buffer that grows by doubling and is reused from one row group to
  * the next, so encoding a column chunk allocates nothing once warm.
@@ -7,6 +5,8 @@ const utf8 = new TextEncoder();
 export class GrowableBytes {
   bytes: Uint8Array;
   private view: DataView;
+  /** A Buffer over `bytes`, made when a string is first written: its `write` encodes a whole string in one native call. */
+  private nodeBuffer: Buffer | undefined;
   length = 0;
 
   constructor(capacity = 256) {
@@ -30,6 +30,7 @@ export class GrowableBytes {
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
     this.view = new DataView(grown.buffer);
+    this.nodeBuffer = undefined;
   }
 
   pushByte(value: number): void {
@@ -71,37 +72,16 @@ export class GrowableBytes {
     this.length += value.length;
   }
 
-  /** A PLAIN BYTE_ARRAY: 4-byte little-endian length, then the bytes. */
-  pushLengthPrefixed(value: Uint8Array): void {
-    this.reserve(4 + value.length);
-    this.view.setUint32(this.length, value.length, true);
-    this.bytes.set(value, this.length + 4);
-    this.length += 4 + value.length;
-  }
-
   /**
-   * A string as a PLAIN BYTE_ARRAY of its UTF-8, encoded straight into the
-   * buffer: no Uint8Array per value. Short ASCII strings (most of an API's
-   * text) are copied by hand, which beats `encodeInto` and its views.
+   * Appends `text` (`chars` UTF-16 code units) as UTF-8 and returns the
+   * bytes written, which equal `chars` only if it is all ASCII.
    */
-  pushLengthPrefixedUtf8(value: string): void {
-    const chars = value.length;
-    this.reserve(4 + chars * 3);
-    const bytes = this.bytes;
-    const start = this.length + 4;
-    let ascii = chars <= 64;
-    if (ascii) {
-      for (let i = 0; i < chars; i++) {
-        const code = value.charCodeAt(i);
-        if (code > 0x7f) {
-          ascii = false;
-          break;
-        }
-        bytes[start + i] = code;
-      }
-    }
-    const written = ascii ? chars : utf8.encodeInto(value, bytes.subarray(start)).written;
-    this.view.setUint32(this.length, written, true);
-    this.length = start + written;
+  pushUtf8(text: string, chars: number): number {
+    // At most 3 bytes per code unit (a surrogate pair: 4 bytes for 2).
+    this.reserve(chars * 3);
+    this.nodeBuffer ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+    const written = this.nodeBuffer.write(text, this.length, "utf8");
+    this.length += written;
+    return written;
   }
 }

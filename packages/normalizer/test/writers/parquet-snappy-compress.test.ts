@@ -1,0 +1,22 @@
+import { snappyUncompress } from "hyparquet";
+import { snappyCompress } from "../../src/writers/parquet/snappy-compress.js";
+
+function roundTrip(input: Uint8Array): Uint8Array {
+  const compressed = snappyCompress(input);
+  const output = new Uint8Array(input.length);
+  snappyUncompress(compressed, output);
+  return output;
+}
+
+describe("snappyCompress", () => {
+  it("round-trips repetitive, random and tiny inputs, at any offset in their buffer", () => {
+    const text = Buffer.from(Array.from({ length: 4000 }, (_, i) => `{"url":"https://api.github.com/repos/o${i % 37}/r","n":${i}}`).join(","));
+    let seed = 7;
+    const random = Uint8Array.from({ length: 70_000 }, () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff);
+    const inputs = [new Uint8Array(0), text.subarray(0, 1), text.subarray(0, 15), text.subarray(0, 16), text, new Uint8Array(100_000), random];
+    // Odd byte offsets: the compressor reads four bytes at a time through a DataView over the input's own range.
+    inputs.push(text.subarray(3, 20_003), random.subarray(1, 65_537));
+    for (const input of inputs) expect(Buffer.compare(roundTrip(input), input)).toBe(0);
+    expect(snappyCompress(text).length).toBeLessThan(text.length / 4);
+  });
+});
