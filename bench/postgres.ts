@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pipeline as streamPipeline } from "node:stream/promises";
@@ -81,6 +81,18 @@ function csvFilesByTable(workingDir: string): Map<string, string[]> {
   return byTable;
 }
 
+/** The first line of a csv file (read from its first MiB: a header of plain snake_case names). */
+function headerLine(file: string): string {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    const text = buffer.toString("utf8", 0, readSync(fd, buffer, 0, buffer.length, 0));
+    return text.slice(0, text.indexOf("\n"));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Streams the files of one table as one CSV body: the first header line of each file dropped. */
 async function* csvBodies(files: string[]): AsyncGenerator<Buffer> {
   for (const file of files) {
@@ -98,21 +110,30 @@ async function* csvBodies(files: string[]): AsyncGenerator<Buffer> {
   }
 }
 
-/** The floor: one plain COPY per table into an empty copy (columns only) of each loaded table. */
+/**
+ * The floor: plain COPYs into an empty copy (columns only) of each loaded
+ * table, one per table and column list (a table's files differ in their
+ * columns when a column arrived mid-load or workers normalized parts of it).
+ */
 async function floorMs(dataset: string, workingDir: string): Promise<number> {
   const floor = `${dataset}_floor`;
-  const files = csvFilesByTable(workingDir);
+  const copies: { table: string; header: string; paths: string[] }[] = [];
+  for (const [table, paths] of csvFilesByTable(workingDir)) {
+    const byHeader = new Map<string, string[]>();
+    for (const file of paths) {
+      const header = headerLine(file);
+      byHeader.set(header, [...(byHeader.get(header) ?? []), file]);
+    }
+    for (const [header, files] of byHeader) copies.push({ table, header: header.split(",").map((c) => `"${c}"`).join(", "), paths: files });
+  }
   return withClient(async (client) => {
     await client.query(`CREATE SCHEMA "${floor}"`);
-    const headers = new Map<string, string>();
-    for (const [table, paths] of files) {
+    for (const table of new Set(copies.map((c) => c.table))) {
       await client.query(`CREATE TABLE "${floor}"."${table}" (LIKE "${dataset}"."${table}")`);
-      const first = (await import("node:fs")).readFileSync(paths[0]!, "utf8");
-      headers.set(table, first.slice(0, first.indexOf("\n")).split(",").map((c) => `"${c}"`).join(", "));
     }
     const started = performance.now();
-    for (const [table, paths] of files) {
-      const copy = client.query(copyFrom(`COPY "${floor}"."${table}" (${headers.get(table)}) FROM STDIN WITH (FORMAT csv)`));
+    for (const { table, header, paths } of copies) {
+      const copy = client.query(copyFrom(`COPY "${floor}"."${table}" (${header}) FROM STDIN WITH (FORMAT csv)`));
       await streamPipeline(csvBodies(paths), copy);
     }
     return performance.now() - started;
