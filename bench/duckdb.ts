@@ -127,24 +127,31 @@ function jobFilesByTable(workingDir: string, format: string): Map<string, string
 }
 
 /**
- * The floor: DuckDB reading the same job files itself, one
- * `CREATE TABLE … AS SELECT * FROM read_parquet([...])` per table into a
- * fresh database file with the destination's default settings (the same
+ * The floor: DuckDB reading the same job files itself into a fresh
+ * database file opened with the destination's default settings (the same
  * memory_limit: DuckDB's own default, 80% of RAM, reads faster and holds
  * several GB; a floor that may use memory our load may not is no floor for
- * it). csv files are read
- * with type sniffing (their types are not in the file), so the floor does
- * a little more than our typed read_csv.
+ * it): per table, an empty table of the files' columns (`… LIMIT 0`, read
+ * from their footers / headers, untimed), then `INSERT INTO … BY NAME
+ * SELECT * FROM read_parquet(<file>)` per file — one statement per file, as
+ * our load jobs (one statement for
+ * all of a table's files ran out of memory at 1M records under the same
+ * limit). csv files are read with type sniffing (their types are not in the
+ * file), so the floor does a little more than our typed read_csv.
  */
 async function floorMs(workingDir: string, format: "parquet" | "csv", dir: string): Promise<number> {
   const instance = await DuckDBInstance.create(path.join(dir, "floor.duckdb"), new DuckdbClientConfiguration().duckdbSettings());
   const connection = await instance.connect();
+  const read = (files: string[]) => {
+    const list = `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(", ")}]`;
+    return format === "parquet" ? `read_parquet(${list}, union_by_name = true)` : `read_csv(${list}, header = true, union_by_name = true)`;
+  };
   try {
+    const tables = jobFilesByTable(workingDir, format);
+    for (const [table, files] of tables) await connection.run(`CREATE TABLE "${table}" AS SELECT * FROM ${read(files)} LIMIT 0`);
     const started = performance.now();
-    for (const [table, files] of jobFilesByTable(workingDir, format)) {
-      const list = `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(", ")}]`;
-      const read = format === "parquet" ? `read_parquet(${list})` : `read_csv(${list}, header = true, union_by_name = true)`;
-      await connection.run(`CREATE TABLE "${table}" AS SELECT * FROM ${read}`);
+    for (const [table, files] of tables) {
+      for (const file of files) await connection.run(`INSERT INTO "${table}" BY NAME SELECT * FROM ${read([file])}`);
     }
     return performance.now() - started;
   } finally {
