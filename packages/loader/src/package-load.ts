@@ -419,7 +419,9 @@ export class PackageLoad {
    */
   private async truncateStagedTables(): Promise<void> {
     if (this.destination.truncateTablesOnStagingDestinationBeforeLoad === false) return;
-    const tables = [...new Set(this.queue.filter((job) => job.toStage).map((job) => job.table))].filter((t) => !isDltName(t));
+    // The stage lays files out by the table as the job file names it (a long name shortened), so it is found by that.
+    const staged = this.queue.filter((job) => job.toStage && !isDltName(job.table)).map((job) => parseJobFileName(job.fileName).table);
+    const tables = [...new Set(staged)];
     if (tables.length === 0) return;
     const step = `removal of the staged files of tables ${tables.map((t) => `"${t}"`).join(", ")} from ${this.staging!.location}`;
     await this.packageStep(step, () => this.staging!.removeTableFiles(this.schema.name, tables));

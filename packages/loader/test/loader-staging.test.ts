@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import { Readable } from "node:stream";
-import { readReferenceJob, type StagedJob, type StagingArea } from "@dlt-ts/core";
+import { formatJobFileName, parseJobFileName, readReferenceJob, type StagedJob, type StagingArea } from "@dlt-ts/core";
 import { Loader, type LoaderOptions } from "@dlt-ts/loader";
 import { FakeDestination } from "./support/fake-destination.js";
 import { rows, schemaWith, table, tempStorages, writePackage, type TempStorages } from "./support/load-packages.js";
@@ -103,6 +103,19 @@ describe("Loader with a stage", () => {
     expect(dest.order).toEqual(["orders.a1.0.reference"]);
     expect(stage.truncated).toEqual([]);
     expect(result!.jobs.map((j) => j.fileName).sort()).toEqual(["orders.a1.0.jsonl", "orders.a1.0.reference"]);
+  });
+
+  it("truncates a long-named table's staged files by the name its job files carry (the stage's folder)", async () => {
+    const long = "l".repeat(300);
+    const fileName = formatJobFileName({ table: long, fileId: "a1", retry: 0, format: "jsonl" });
+    await writePackage(s.normalized, "1", schemaWith("shop", [table(long, ["id"])]), { [fileName]: rows(1) });
+    const stage = new MemoryStage();
+    const dest = new FakeDestination();
+    await loader(dest, stage).run();
+    const shortened = parseJobFileName(fileName).table;
+    expect(shortened).not.toBe(long);
+    expect(stage.truncated).toEqual([[shortened]]);
+    expect(dest.order).toEqual([fileName.replace(/\.jsonl$/, ".reference")]);
   });
 
   it("keeps earlier staged files when the destination says so", async () => {
