@@ -95,6 +95,8 @@ export class PackageLoad {
   private stateWrites: Promise<unknown> = Promise.resolve();
   /** Jobs not started yet; a staging job adds its reference job here. */
   private queue: QueuedJob[] = [];
+  /** When the package was created (its state's `createdAt`): the time of a stage's date placeholders. */
+  private createdAt: Date | undefined;
   /** `<table>.<file_id>` of the reference jobs the package holds, whatever their folder. */
   private readonly referenced = new Set<string>();
 
@@ -122,6 +124,7 @@ export class PackageLoad {
     this.schema = Schema.fromStored(stored);
     const updates = (await normalized.readJson<Record<string, TableSchema>>(loadId, "schema_updates.json")) ?? {};
     const state = await normalized.readState(loadId);
+    if (typeof state.createdAt === "string") this.createdAt = new Date(state.createdAt);
     this.completedChains = new Set((state[COMPLETED_CHAINS_KEY] as string[] | undefined) ?? []);
 
     let stepCause: LoadFailure | undefined;
@@ -392,13 +395,12 @@ export class PackageLoad {
    */
   private async stageJob(job: QueuedJob, fileName: string, filePath: string): Promise<void> {
     const { loadId, normalized } = this;
-    const state = await normalized.readState(loadId);
     const url = await this.staging!.upload({
       loadId,
       fileName,
       filePath,
       schemaName: this.schema.name,
-      ...(typeof state.createdAt === "string" ? { loadPackageTimestamp: new Date(state.createdAt) } : {}),
+      ...(this.createdAt ? { loadPackageTimestamp: this.createdAt } : {}),
     });
     const reference = referenceJobFileName(fileName);
     if (this.referenced.has(jobKey(reference))) return;

@@ -389,15 +389,15 @@ export class Pipeline {
       packages = await loader.run();
     } catch (error) {
       progress.finish();
-      await staging?.close();
       if (error instanceof LoadPackageException) {
         await this.settleStateOfPackages(error.results);
         throw this.stepFailed("load", error, error.loadId, this.loadInfo(run, error.results, startedAt));
       }
       throw this.stepFailed("load", error);
+    } finally {
+      await staging?.close();
     }
     progress.finish();
-    await staging?.close();
     await this.settleStateOfPackages(packages);
     if (run.stateStore && packages.some((p) => p.status === "loaded")) await run.stateStore.save(this.stateValue);
     const info = this.loadInfo(run, packages, startedAt);
