@@ -5,8 +5,7 @@ import * as readline from "node:readline";
 import { pipeline } from "dlt-ts";
 import type { ConfiguredDestination, Destination, LoaderFileFormat, LoadJob, LoadJobRequest, SqlClient } from "@dlt-ts/core";
 import { SqlLoadJobBase } from "@dlt-ts/sql";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { DuckdbClientConfiguration, DuckdbJobClient, DuckdbSqlClient, duckdb } from "@dlt-ts/destination-duckdb";
+import { DuckdbClientConfiguration, DuckdbDatabase, DuckdbJobClient, DuckdbSqlClient, duckdb } from "@dlt-ts/destination-duckdb";
 import { peakRssMb, perSecond, runStaged, type StagedRun } from "./workload";
 import { ratio, type CaseResult } from "./case-result";
 import { runCases } from "./run-cases";
@@ -17,9 +16,9 @@ import { runCases } from "./run-cases";
  * 10k and 100k records with the preferred format (parquet, read by DuckDB's
  * read_parquet) and at 100k with csv (read_csv). Each case states its floor,
  * measured in the same process right after the load: DuckDB's own read of
- * the same job files (`CREATE TABLE … AS SELECT * FROM read_parquet([...])`
- * per table, into a fresh database file opened with the settings the
- * destination opens its database with by default, memory_limit included), and
+ * the same job files (`INSERT INTO … BY NAME SELECT * FROM read_parquet(<file>)`
+ * per file, into a fresh database file opened as the destination opens its
+ * database by default: memory_limit, row group size and allocator), and
  * load/floor as a ratio of rates. Peak RSS is given after normalize and
  * after load, so the stage that grows is visible.
  *
@@ -128,8 +127,8 @@ function jobFilesByTable(workingDir: string, format: string): Map<string, string
 
 /**
  * The floor: DuckDB reading the same job files itself into a fresh
- * database file opened with the destination's default settings (the same
- * memory_limit: DuckDB's own default, 80% of RAM, reads faster and holds
+ * database file opened as the destination opens it by default (the same
+ * memory_limit and row groups: DuckDB's own defaults read faster and hold
  * several GB; a floor that may use memory our load may not is no floor for
  * it): per table, an empty table of the files' columns (`… LIMIT 0`, read
  * from their footers / headers, untimed), then `INSERT INTO … BY NAME
@@ -140,8 +139,8 @@ function jobFilesByTable(workingDir: string, format: string): Map<string, string
  * file), so the floor does a little more than our typed read_csv.
  */
 async function floorMs(workingDir: string, format: "parquet" | "csv", dir: string): Promise<number> {
-  const instance = await DuckDBInstance.create(path.join(dir, "floor.duckdb"), new DuckdbClientConfiguration().duckdbSettings());
-  const connection = await instance.connect();
+  const database = DuckdbDatabase.file(path.join(dir, "floor.duckdb"), new DuckdbClientConfiguration().openOptions());
+  const connection = await database.connect();
   const read = (files: string[]) => {
     const list = `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(", ")}]`;
     return format === "parquet" ? `read_parquet(${list}, union_by_name = true)` : `read_csv(${list}, header = true, union_by_name = true)`;
@@ -155,8 +154,7 @@ async function floorMs(workingDir: string, format: "parquet" | "csv", dir: strin
     }
     return performance.now() - started;
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    database.disconnect(connection);
   }
 }
 

@@ -1,5 +1,7 @@
 import * as path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { escapeDuckdbIdentifier, escapeDuckdbLiteral } from "./duckdb-capabilities.js";
+import type { AdaptiveMemoryLimit, MemoryLimitRaise } from "./duckdb-memory-limit.js";
 
 /** The part of a `DuckDBInstance` this package uses, so users and tests can pass their own. */
 export interface DuckdbInstanceLike {
@@ -9,6 +11,25 @@ export interface DuckdbInstanceLike {
 
 /** In-memory database path, as DuckDB names it. */
 export const MEMORY_DATABASE = ":memory:";
+
+/** How a file database is opened, besides DuckDB's settings. */
+export interface DuckdbOpenOptions {
+  /** DuckDB config (`memory_limit`, `threads`, ...). */
+  settings?: Record<string, string>;
+  /** Rows per row group of the file (DuckDB's ATTACH option `ROW_GROUP_SIZE`); DuckDB's own when unset. */
+  rowGroupSize?: number;
+  /** The memory_limit when none is configured (in `settings`): raised when a statement runs out of memory. */
+  memoryLimit?: AdaptiveMemoryLimit;
+}
+
+/** Catalog names DuckDB keeps for itself: a file named so cannot be attached under its own name. */
+const RESERVED_CATALOGS = new Set(["memory", "system", "temp"]);
+
+/** The catalog name DuckDB gives a database: `memory` in memory, else the file name up to its first dot. */
+export function duckdbCatalogName(databasePath: string): string {
+  if (databasePath === MEMORY_DATABASE) return "memory";
+  return path.basename(databasePath).split(".")[0] ?? "";
+}
 
 /**
  * One DuckDB database shared by every client of this process: DuckDB allows
@@ -26,8 +47,14 @@ export class DuckdbDatabase {
   /** The instance once open: closed synchronously, so a new open never overlaps the old one. */
   private opened: DuckdbInstanceLike | undefined;
   private connections = 0;
-  /** DuckDB config the next open uses. */
-  private settings: Record<string, string> = {};
+  /** How the next open opens the file. */
+  private openOptions: DuckdbOpenOptions = {};
+  /**
+   * The catalog every connection USEs: set when the file is attached to an
+   * in-memory instance (to give it a row group size) rather than opened as
+   * the instance's own database.
+   */
+  private attachedAs: string | undefined;
 
   private constructor(
     /** Absolute file path, or `:memory:`. */
@@ -38,19 +65,52 @@ export class DuckdbDatabase {
 
   /**
    * The database of a file, shared by all callers in this process; relative
-   * paths are resolved against the cwd. `settings` (DuckDB config such as
-   * `memory_limit`) apply when the file is opened: by the first caller while
-   * it stays open.
+   * paths are resolved against the cwd. The options (DuckDB config such as
+   * `memory_limit`, the row group size) apply when the file is opened: by
+   * the first caller while it stays open. (A plain record of settings is
+   * taken as `{ settings }`.)
    */
-  static file(filePath: string, settings: Record<string, string> = {}): DuckdbDatabase {
+  static file(filePath: string, options: DuckdbOpenOptions | Record<string, string> = {}): DuckdbDatabase {
     const absolute = path.resolve(filePath);
     let database = DuckdbDatabase.files.get(absolute);
     if (!database) {
-      database = new DuckdbDatabase(absolute, false, () => DuckDBInstance.create(absolute, database!.settings));
+      const created: DuckdbDatabase = new DuckdbDatabase(absolute, false, () => created.openFile());
+      database = created;
       DuckdbDatabase.files.set(absolute, database);
     }
-    database.settings = settings;
+    database.openOptions = isOpenOptions(options) ? options : { settings: options };
     return database;
+  }
+
+  /**
+   * Opens the file as the instance's database; or, with a row group size,
+   * attaches it to an in-memory instance (ROW_GROUP_SIZE is an ATTACH
+   * option only) under the catalog name DuckDB would give it anyway, so SQL
+   * naming the catalog reads the same. Spilled data goes beside the file in
+   * both cases (an in-memory instance would spill to `./.tmp`).
+   */
+  private async openFile(): Promise<DuckdbInstanceLike> {
+    const { settings = {}, rowGroupSize, memoryLimit } = this.openOptions;
+    const config = { ...settings, ...(memoryLimit ? { memory_limit: memoryLimit.setting } : {}) };
+    const catalog = duckdbCatalogName(this.path);
+    this.attachedAs = undefined;
+    if (rowGroupSize === undefined || RESERVED_CATALOGS.has(catalog.toLowerCase()) || catalog === "") {
+      return DuckDBInstance.create(this.path, config);
+    }
+    const instance = await DuckDBInstance.create(MEMORY_DATABASE, { temp_directory: `${this.path}.tmp`, ...config });
+    try {
+      const connection = await instance.connect();
+      try {
+        await connection.run(`ATTACH ${escapeDuckdbLiteral(this.path)} AS ${escapeDuckdbIdentifier(catalog)} (ROW_GROUP_SIZE ${rowGroupSize})`);
+      } finally {
+        connection.closeSync();
+      }
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
+    this.attachedAs = catalog;
+    return instance;
   }
 
   /** A new in-memory database, open as long as the returned object lives. */
@@ -72,12 +132,36 @@ export class DuckdbDatabase {
     this.connections++;
     try {
       this.instance ??= this.open().then((instance) => (this.opened = instance));
-      return await (await this.instance).connect();
+      const connection = await (await this.instance).connect();
+      if (this.attachedAs !== undefined) {
+        try {
+          await connection.run(`USE ${escapeDuckdbIdentifier(this.attachedAs)}`);
+        } catch (error) {
+          connection.closeSync();
+          throw error;
+        }
+      }
+      return connection;
     } catch (error) {
       this.instance = undefined;
       this.release();
       throw error;
     }
+  }
+
+  /**
+   * After a statement ran out of memory: raises the database's memory_limit
+   * when it is the default one (see `AdaptiveMemoryLimit`); the raise is
+   * set by {@link applyRaisedMemoryLimit} before the next statement.
+   */
+  outOfMemory(): MemoryLimitRaise | undefined {
+    return this.opened ? this.openOptions.memoryLimit?.raise() : undefined;
+  }
+
+  /** Sets a raised memory_limit on the open database, once. */
+  async applyRaisedMemoryLimit(connection: DuckDBConnection): Promise<void> {
+    const setting = this.openOptions.memoryLimit?.takeUnapplied();
+    if (setting !== undefined) await connection.run(`SET GLOBAL memory_limit = ${escapeDuckdbLiteral(setting)}`);
   }
 
   /** Closes the connection; the last one closes a file database. */
@@ -97,4 +181,8 @@ export class DuckdbDatabase {
     this.instance = undefined;
     instance.closeSync();
   }
+}
+
+function isOpenOptions(options: DuckdbOpenOptions | Record<string, string>): options is DuckdbOpenOptions {
+  return ["settings", "rowGroupSize", "memoryLimit"].some((key) => key in options);
 }

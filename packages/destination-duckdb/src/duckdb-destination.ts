@@ -28,14 +28,20 @@ export interface DuckdbDestinationOptions extends SqlDestinationOptions {
   stagingDatasetNameLayout?: string;
   /** With `pipeline({ staging })`: delete the staged files of a package's tables before uploading its own. Default true (as dlt). */
   truncateTablesOnStagingDestinationBeforeLoad?: boolean;
-  /** DuckDB's `memory_limit`, e.g. "512MB". Default: 384 MB per DuckDB thread, at least 1 GB (`defaultDuckdbMemoryLimit`). */
+  /**
+   * DuckDB's `memory_limit`, e.g. "1GB". Default for a database file: 256 MB
+   * per DuckDB thread, at least 512 MB (`defaultDuckdbMemoryLimit`), doubled
+   * when a load runs out of memory; in memory: DuckDB's (80% of RAM).
+   */
   memoryLimit?: string;
   /** DuckDB's `threads`. Default: DuckDB's (the cores). */
   threads?: number;
   /** DuckDB's `preserve_insertion_order`. Default: DuckDB's (true). */
   preserveInsertionOrder?: boolean;
-  /** DuckDB's `temp_directory`. Default: DuckDB's. */
+  /** DuckDB's `temp_directory`. Default: DuckDB's (`<database>.tmp`). */
   tempDirectory?: string;
+  /** Rows per row group of the database file (DuckDB's `ROW_GROUP_SIZE`, a multiple of 2048). Default 10240. */
+  rowGroupSize?: number;
 }
 
 function isInstance(value: unknown): value is DuckdbInstanceLike {
@@ -113,11 +119,12 @@ export class DuckdbDestination extends SqlDestinationBase<DuckdbClientConfigurat
     const location = config.credentials?.database;
     const settings = config.duckdbSettings();
     if (location === MEMORY_DATABASE) return (this.ownDatabase = DuckdbDatabase.memory(settings));
+    const open = config.openOptions();
     if (location === PIPELINE_DATABASE) {
       mkdirSync(context.workingDir, { recursive: true });
-      return DuckdbDatabase.file(path.join(context.workingDir, `${context.pipelineName}.duckdb`), settings);
+      return DuckdbDatabase.file(path.join(context.workingDir, `${context.pipelineName}.duckdb`), open);
     }
-    return DuckdbDatabase.file(location ?? `${context.pipelineName}.duckdb`, settings);
+    return DuckdbDatabase.file(location ?? `${context.pipelineName}.duckdb`, open);
   }
 }
 

@@ -1,8 +1,7 @@
-import * as path from "node:path";
 import { ResultReturnType, type DuckDBConnection } from "@duckdb/node-api";
-import { DatabaseException, type DestinationCapabilities, type SqlQueryResult } from "@dlt-ts/core";
+import { DatabaseException, DatabaseTransientException, type DestinationCapabilities, type SqlQueryResult } from "@dlt-ts/core";
 import { SqlClientBase, type SqlConnection } from "@dlt-ts/sql";
-import { DuckdbDatabase, MEMORY_DATABASE } from "./duckdb-database.js";
+import { duckdbCatalogName, DuckdbDatabase } from "./duckdb-database.js";
 import { classifyDuckdbError } from "./duckdb-errors.js";
 import { readRows, toDuckdbValue } from "./duckdb-values.js";
 
@@ -71,8 +70,21 @@ export class DuckdbSqlClient extends SqlClientBase {
     this.session = { leased: Promise.resolve(), searchPath, searchPathSet: false };
   }
 
+  /**
+   * As `classifyDuckdbError`; when DuckDB ran out of memory under the
+   * default memory_limit, the limit is raised for the next statement and
+   * the error says so (it is transient: the loader retries the job).
+   */
   classifyError(error: unknown): DatabaseException {
-    return classifyDuckdbError(error);
+    const classified = classifyDuckdbError(error);
+    if (error === classified || classified.dbCode !== "Out of Memory") return classified;
+    const raise = this.database.outOfMemory();
+    if (!raise) return classified;
+    return new DatabaseTransientException(
+      `${classified.message}\n(DuckDB's memory_limit was the default ${raise.from}: raised to ${raise.to} for this database, so a retry may fit; ` +
+        `set destination.duckdb.memory_limit to choose the limit)`,
+      { cause: error, dbCode: classified.dbCode },
+    );
   }
 
   /**
@@ -112,6 +124,7 @@ export class DuckdbSqlClient extends SqlClientBase {
     await previous;
     try {
       const connection = await this.openConnection();
+      await this.database.applyRaisedMemoryLimit(connection);
       await this.setSearchPath(connection);
       return new DuckdbConnection(connection, release);
     } catch (error) {
@@ -165,10 +178,4 @@ export class DuckdbSqlClient extends SqlClientBase {
       // The dataset does not exist yet; the next lease tries again.
     }
   }
-}
-
-/** The catalog name DuckDB gives a database: `memory` in memory, else the file name up to its first dot. */
-function duckdbCatalogName(databasePath: string): string {
-  if (databasePath === MEMORY_DATABASE) return "memory";
-  return path.basename(databasePath).split(".")[0] ?? "";
 }

@@ -2,8 +2,12 @@ import { mkdtempSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pipeline } from "dlt-ts";
-import { duckdb } from "@dlt-ts/destination-duckdb";
+import { DatabaseTransientException } from "@dlt-ts/core";
+import { DuckdbDatabase, DuckdbSqlClient, duckdb, duckdbCapabilities } from "@dlt-ts/destination-duckdb";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { defaultDuckdbMemoryLimit } from "../src/duckdb-configuration";
+import type { DuckdbOpenOptions } from "../src/duckdb-database";
+import { AdaptiveMemoryLimit } from "../src/duckdb-memory-limit";
 
 /* DuckDB's own settings as config of the destination: they reach the database DuckDB opens. */
 
@@ -22,6 +26,7 @@ describe("DuckDB settings", () => {
   afterEach(() => {
     delete process.env.DESTINATION__DUCKDB__MEMORY_LIMIT;
     delete process.env.DESTINATION__DUCKDB__THREADS;
+    delete process.env.DESTINATION__DUCKDB__ROW_GROUP_SIZE;
   });
 
   it("come from config (env) and from options in code", async () => {
@@ -45,12 +50,12 @@ describe("DuckDB settings", () => {
     expect([code.preserve_insertion_order, code.threads]).toEqual(["false", "2"]);
   });
 
-  it("bound memory_limit by default: 384 MB per thread, at least 1 GB", async () => {
+  it("bound memory_limit by default: 256 MB per thread, at least 512 MB", async () => {
     expect([defaultDuckdbMemoryLimit(1), defaultDuckdbMemoryLimit(2), defaultDuckdbMemoryLimit(4), defaultDuckdbMemoryLimit(16)]).toEqual([
+      "512MB",
+      "512MB",
       "1024MB",
-      "1024MB",
-      "1536MB",
-      "6144MB",
+      "4096MB",
     ]);
     const p = pipeline({
       pipelineName: "settings_default",
@@ -61,8 +66,44 @@ describe("DuckDB settings", () => {
     });
     await p.run([{ id: 1 }], { tableName: "items" });
     const [row] = await p.dataset().query<{ memory_limit: string }>("SELECT current_setting('memory_limit') AS memory_limit");
-    // DuckDB reports 1536MB in binary units.
-    expect(row!.memory_limit).toBe("1.4 GiB");
+    // DuckDB reports 1024MB in binary units.
+    expect(row!.memory_limit).toBe("976.5 MiB");
+  });
+
+  it("give the database file row groups of 10240 rows, or the configured size, under the file's own catalog name", async () => {
+    const rows = Array.from({ length: 25_000 }, (_, id) => ({ id, name: `n${id}` }));
+    const rowGroups = async (p: ReturnType<typeof pipeline>) => {
+      const [row] = await p.dataset().query<{ groups: number; catalog: string }>(
+        "SELECT count(DISTINCT row_group_id)::INTEGER AS groups, current_database() AS catalog FROM pragma_storage_info('items')",
+      );
+      return row!;
+    };
+    const file = path.join(tempDir(), "grouped.duckdb");
+    const byDefault = pipeline({ pipelineName: "settings_groups", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: file }), progress: "none" });
+    await byDefault.run(rows, { tableName: "items" });
+    expect(await rowGroups(byDefault)).toEqual({ groups: 3, catalog: "grouped" });
+
+    process.env.DESTINATION__DUCKDB__ROW_GROUP_SIZE = "4096";
+    const configured = pipeline({ pipelineName: "settings_groups_4k", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: path.join(tempDir(), "g4.duckdb") }), progress: "none" });
+    await configured.run(rows, { tableName: "items" });
+    expect((await rowGroups(configured)).groups).toBe(7);
+
+    // The file is an ordinary DuckDB database: opened directly, it holds the rows.
+    const instance = await DuckDBInstance.create(file);
+    try {
+      const connection = await instance.connect();
+      const reader = await connection.runAndReadAll("SELECT count(*)::INTEGER AS n FROM settings_groups_dataset.items");
+      expect(reader.getRowObjectsJson()).toEqual([{ n: 25_000 }]);
+      connection.closeSync();
+    } finally {
+      instance.closeSync();
+    }
+  });
+
+  it("refuse a row_group_size DuckDB cannot use, naming the key, before loading", async () => {
+    process.env.DESTINATION__DUCKDB__ROW_GROUP_SIZE = "10000";
+    const p = pipeline({ pipelineName: "settings_bad_groups", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: path.join(tempDir(), "bad.duckdb") }), progress: "none" });
+    await expect(p.run([{ id: 1 }], { tableName: "items" })).rejects.toThrow(/row_group_size is 10000: DuckDB needs a positive multiple of 2048/);
   });
 
   it("take memory_limit from config over the default", async () => {
@@ -71,5 +112,51 @@ describe("DuckDB settings", () => {
     await p.run([{ id: 1 }], { tableName: "items" });
     const [row] = await p.dataset().query<{ memory_limit: string }>("SELECT current_setting('memory_limit') AS memory_limit");
     expect(row!.memory_limit).toBe("1.8 GiB");
+  });
+});
+
+describe("DuckDB's default memory_limit", () => {
+  // A list of a million numbers needs more than 32 MB and less than 64 MB: a statement that runs out of memory at the start.
+  const HUNGRY = "CREATE OR REPLACE TABLE t AS SELECT list(range) AS l FROM range(1000000)";
+
+  function client(file: string, open: DuckdbOpenOptions): DuckdbSqlClient {
+    return new DuckdbSqlClient(duckdbCapabilities(), "main", DuckdbDatabase.file(file, open));
+  }
+
+  it("is raised when a statement runs out of memory, so a retry fits", async () => {
+    const sql = client(path.join(tempDir(), "adaptive.duckdb"), { settings: { threads: "1" }, memoryLimit: new AdaptiveMemoryLimit(16) });
+    try {
+      const errors: unknown[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          await sql.execute(HUNGRY);
+          break;
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors[0]).toBeInstanceOf(DatabaseTransientException);
+      expect((errors[0] as Error).message).toMatch(/Out of Memory Error[\s\S]*memory_limit was the default 16MB: raised to 32MB/);
+      const [row] = await sql.query<{ n: number; memory_limit: string }>("SELECT len(l)::INTEGER AS n, current_setting('memory_limit') AS memory_limit FROM t");
+      expect(row!.n).toBe(1_000_000);
+      // DuckDB's MB are 10^6 bytes, reported in MiB: 32MB is 30.5 MiB.
+      expect(row!.memory_limit).toBe(`${((16e6 * 2 ** errors.length) / 2 ** 20).toFixed(1)} MiB`);
+    } finally {
+      await sql.close();
+    }
+  });
+
+  it("is never raised when configured", async () => {
+    const sql = client(path.join(tempDir(), "fixed.duckdb"), { settings: { threads: "1", memory_limit: "16MB" } });
+    try {
+      const failure = await sql.execute(HUNGRY).then(() => undefined, (error: unknown) => error as Error);
+      expect(failure?.message).toMatch(/^Out of Memory Error/);
+      expect(failure?.message).not.toMatch(/raised/);
+      const [row] = await sql.query<{ memory_limit: string }>("SELECT current_setting('memory_limit') AS memory_limit");
+      expect(row!.memory_limit).toBe("15.2 MiB");
+    } finally {
+      await sql.close();
+    }
   });
 });
