@@ -70,6 +70,8 @@ describe("BYTE_ARRAY columns (DELTA_LENGTH_BYTE_ARRAY, strings encoded in batche
     await writer.write([{ name: "kept", id: 1n }]);
     // The text is taken before the bad id fails the row.
     await expect(writer.write([{ name: "dropped", id: 1.5 }])).rejects.toThrow('column "id"');
+    // Long enough to be encoded as soon as it comes (a batch of its own), in two bytes a character: taken back all the same.
+    await expect(writer.write([{ name: "ü".repeat(40_000), id: 1.5 }])).rejects.toThrow('column "id"');
     await writer.write([{ name: "after ü", id: 2n }]);
     await writer.close();
     const back = await parquetReadObjects({ file: arrayBuffer(await fs.readFile(filePath)) });

@@ -75,13 +75,29 @@ export class GrowableBytes {
   /**
    * Appends `text` (`chars` UTF-16 code units) as UTF-8 and returns the
    * bytes written, which equal `chars` only if it is all ASCII.
+   *
+   * Room is made for ASCII, plus a character: buffers held by every text
+   * column of an open file would otherwise be three times their text (the
+   * most UTF-8 takes per code unit). Node writes whole characters only, so
+   * text that did not fit stopped less than a character from the end: then
+   * it is written again with room for its exact length.
    */
   pushUtf8(text: string, chars: number): number {
-    // At most 3 bytes per code unit (a surrogate pair: 4 bytes for 2).
-    this.reserve(chars * 3);
-    this.nodeBuffer ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
-    const written = this.nodeBuffer.write(text, this.length, "utf8");
+    this.reserve(chars + MAX_UTF8_CHARACTER);
+    let written = this.nodeWrite(text);
+    if (this.bytes.length - (this.length + written) < MAX_UTF8_CHARACTER) {
+      this.reserve(Buffer.byteLength(text, "utf8"));
+      written = this.nodeWrite(text);
+    }
     this.length += written;
     return written;
   }
+
+  private nodeWrite(text: string): number {
+    this.nodeBuffer ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+    return this.nodeBuffer.write(text, this.length, "utf8");
+  }
 }
+
+/** The most bytes one character takes in UTF-8. */
+const MAX_UTF8_CHARACTER = 4;
