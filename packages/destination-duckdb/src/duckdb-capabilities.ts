@@ -7,15 +7,16 @@ export function escapeDuckdbIdentifier(identifier: string): string {
 
 /**
  * A JS value as a DuckDB literal for insert_values files and generated SQL:
- * strings in standard single quotes (`'` doubled; backslashes, newlines and
- * NUL are kept as they are, DuckDB strings hold any character), `Date` as
+ * strings in standard single quotes (`'` doubled; backslashes and newlines
+ * kept as they are; a NUL, which no SQL text may carry but a DuckDB string
+ * holds, as `chr(0)` joined in: `('a' || chr(0) || 'b')`), `Date` as
  * ISO-8601 UTC, binary as a `'\xAB…'::BLOB` literal, objects and arrays as
  * JSON text, non-finite doubles as `'NaN'` / `'Infinity'`, `null`/`undefined`
  * as NULL.
  */
 export function escapeDuckdbLiteral(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
-  if (typeof value === "string") return quoteSqlString(value);
+  if (typeof value === "string") return value.includes("\0") ? withNulCharacters(value) : quoteSqlString(value);
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : `'${String(value)}'`;
   if (typeof value === "bigint") return String(value);
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
@@ -26,6 +27,11 @@ export function escapeDuckdbLiteral(value: unknown): string {
     return `'${hex}'::BLOB`;
   }
   return quoteSqlString(JSON.stringify(value, bigintAsDigits));
+}
+
+/** A string holding NUL characters as an expression that makes them: the parts between them quoted, joined by `chr(0)`. */
+function withNulCharacters(value: string): string {
+  return `(${value.split("\0").map(quoteSqlString).join(" || chr(0) || ")})`;
 }
 
 /**

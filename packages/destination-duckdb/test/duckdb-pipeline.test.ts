@@ -164,9 +164,8 @@ describe("file formats: every format DuckDB supports loads the same rows", () =>
     expect(info.hasFailedJobs).toBe(false);
     const client = await sqlOf(p);
     const [back] = await client.query<Row>("SELECT * EXCLUDE (_dlt_id, _dlt_load_id) FROM typed");
-    const nulFree = format === "insert_values" ? row.text.replace("\u0000", "") : row.text;
     expect(back).toEqual({
-      text: nulFree,
+      text: row.text,
       double: 0.37,
       bool: true,
       timestamp: row.timestamp,
