@@ -53,8 +53,8 @@ export class DuckdbClientConfiguration {
    * row group it appends to uncompressed in memory, one block per column:
    * on a wide table (600 columns of GitHub events) 10240 rows loaded in 512
    * MB, 20480 did not, and DuckDB's default needed 1 GB and more. Smaller
-   * groups cost some compression and metadata; scans parallelize by row
-   * group, so they do not slow down.
+   * groups compress less (the file of 100k events: 62 MB against 54 MB);
+   * queries on it measured as fast.
    */
   @config({ type: Number, optional: true }) rowGroupSize?: number;
 
