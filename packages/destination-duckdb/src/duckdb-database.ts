@@ -78,7 +78,10 @@ export class DuckdbDatabase {
       database = created;
       DuckdbDatabase.files.set(absolute, database);
     }
-    database.openOptions = isOpenOptions(options) ? options : { settings: options };
+    const next = isOpenOptions(options) ? options : { settings: options };
+    // An open database keeps the limit it may have raised: a fresh default would report and set the raise wrongly.
+    const raised = database.instance !== undefined ? database.openOptions.memoryLimit : undefined;
+    database.openOptions = raised && next.memoryLimit ? { ...next, memoryLimit: raised } : next;
     return database;
   }
 

@@ -160,3 +160,28 @@ describe("DuckDB's default memory_limit", () => {
     }
   });
 });
+
+describe("a load that runs out of DuckDB's default memory_limit", () => {
+  it("is retried under the raised limit and loads, its retries in the load info", async () => {
+    const file = path.join(tempDir(), "raised.duckdb");
+    // The shared database of the file, opened with a tiny default limit: the pipeline's destination takes it as it is open.
+    const database = DuckdbDatabase.file(file, { settings: { threads: "1" }, memoryLimit: new AdaptiveMemoryLimit(16) });
+    const held = await database.connect();
+    try {
+      const p = pipeline({ pipelineName: "raised", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: file }), progress: "none" });
+      const rows = Array.from({ length: 20 }, (_, id) => ({ id, values: Array.from({ length: 50_000 }, (_, i) => i * id) }));
+      const info = await p.run(rows, { tableName: "wide", columns: { values: { dataType: "json" } } });
+      expect(info.hasFailedJobs).toBe(false);
+      const job = info.loadPackages[0]!.jobs.find((j) => j.table === "wide")!;
+      expect(job.state).toBe("completed");
+      expect(job.retries).toBeGreaterThan(0);
+      const [row] = await p.dataset().query<{ n: number; memory_limit: string }>(
+        "SELECT count(*)::INTEGER AS n, current_setting('memory_limit') AS memory_limit FROM wide",
+      );
+      expect(row!.n).toBe(20);
+      expect(row!.memory_limit).not.toBe("15.2 MiB");
+    } finally {
+      database.disconnect(held);
+    }
+  });
+});
