@@ -30,7 +30,7 @@ export class DuckdbClientConfiguration {
   /**
    * DuckDB's `memory_limit` (`"512MB"`, `"2GB"`): the most its buffer
    * manager holds before it spills to `temp_directory`. Default: 256 MB per
-   * thread DuckDB runs, at least 512 MB (512 MB on 2 cores; see
+   * thread DuckDB runs, at least 1 GB (1 GB up to 4 cores; see
    * {@link defaultDuckdbMemoryLimit}), doubled each time a load runs out of
    * memory (see `AdaptiveMemoryLimit`). DuckDB's own default (80% of RAM)
    * let a load grow with the data: 2.4 GB of RSS at 100k GitHub events,
@@ -107,14 +107,17 @@ const ROW_GROUP_SIZE_MULTIPLE = 2048;
 
 /**
  * The `memory_limit` (MB) a database starts with when none is configured:
- * 256 MB per DuckDB thread, at least 512 MB. Not lower, because an INSERT
+ * 256 MB per DuckDB thread, at least 1 GB. Not lower, because an INSERT
  * pins blocks of every column of the row group it appends to (a 600-column
- * table of GitHub events loads in 512 MB with row groups of 10240 rows,
- * fails at 400 MB); growing with the threads, because each thread appends
- * its own row group.
+ * table of GitHub events loads from parquet in 512 MB with row groups of
+ * 10240 rows, fails at 400 MB), and because a checkpoint that runs out of
+ * memory leaves the database unusable until it is opened again — raising
+ * the limit cannot save that run (the same table from csv, whose reader
+ * holds larger buffers, failed so at 512 MB and loaded at 768 MB); growing
+ * with the threads, because each thread appends its own row group.
  */
 export function defaultDuckdbMemoryLimitMb(threads: number): number {
-  return Math.max(512, 256 * threads);
+  return Math.max(1024, 256 * threads);
 }
 
 /** {@link defaultDuckdbMemoryLimitMb} as a DuckDB setting ("512MB"). */

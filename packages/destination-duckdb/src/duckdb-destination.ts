@@ -29,8 +29,8 @@ export interface DuckdbDestinationOptions extends SqlDestinationOptions {
   /** With `pipeline({ staging })`: delete the staged files of a package's tables before uploading its own. Default true (as dlt). */
   truncateTablesOnStagingDestinationBeforeLoad?: boolean;
   /**
-   * DuckDB's `memory_limit`, e.g. "1GB". Default for a database file: 256 MB
-   * per DuckDB thread, at least 512 MB (`defaultDuckdbMemoryLimit`), doubled
+   * DuckDB's `memory_limit`, e.g. "2GB". Default for a database file: 256 MB
+   * per DuckDB thread, at least 1 GB (`defaultDuckdbMemoryLimit`), doubled
    * when a load runs out of memory; in memory: DuckDB's (80% of RAM).
    */
   memoryLimit?: string;

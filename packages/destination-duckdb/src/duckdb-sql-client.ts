@@ -40,6 +40,14 @@ class DuckdbConnection implements SqlConnection {
   }
 }
 
+/** The allocation failures DuckDB reports (as its "Out of Memory Error", or as the original error of a failed checkpoint). */
+const OUT_OF_MEMORY = /Out of Memory|could not allocate block|failed to pin block|failed to allocate data/i;
+
+/** DuckDB's error once a checkpoint failed: the database file must be opened again before it can be used. */
+function isInvalidatedByCheckpoint(message: string): boolean {
+  return /has been invalidated/i.test(message) && /checkpoint/i.test(message);
+}
+
 /**
  * SQL client on `@duckdb/node-api`: one connection per client, taken from
  * the database shared by the process (see `DuckdbDatabase`) when first
@@ -77,14 +85,20 @@ export class DuckdbSqlClient extends SqlClientBase {
    */
   classifyError(error: unknown): DatabaseException {
     const classified = classifyDuckdbError(error);
-    if (error === classified || classified.dbCode !== "Out of Memory") return classified;
+    if (error === classified) return classified;
+    const invalidated = isInvalidatedByCheckpoint(classified.message);
+    if (classified.dbCode !== "Out of Memory" && !(invalidated && OUT_OF_MEMORY.test(classified.message))) return classified;
     const raise = this.database.outOfMemory();
-    if (!raise) return classified;
-    return new DatabaseTransientException(
-      `${classified.message}\n(DuckDB's memory_limit was the default ${raise.from}: raised to ${raise.to} for this database, so a retry may fit; ` +
-        `set destination.duckdb.memory_limit to choose the limit)`,
-      { cause: error, dbCode: classified.dbCode },
-    );
+    const limit = raise
+      ? `DuckDB's memory_limit was the default ${raise.from}: raised to ${raise.to} for this database`
+      : "DuckDB's memory_limit is the configured one";
+    const what = invalidated
+      ? `(DuckDB ran out of memory writing the database file, which leaves the database unusable until it is opened again: ` +
+        `run the pipeline again to resume the package, with a larger destination.duckdb.memory_limit; ${limit})`
+      : raise
+        ? `(${limit}, so a retry may fit; set destination.duckdb.memory_limit to choose the limit)`
+        : `(${limit}: raise destination.duckdb.memory_limit, or lower threads)`;
+    return new DatabaseTransientException(`${classified.message}\n${what}`, { cause: error, dbCode: classified.dbCode });
   }
 
   /**

@@ -50,10 +50,10 @@ describe("DuckDB settings", () => {
     expect([code.preserve_insertion_order, code.threads]).toEqual(["false", "2"]);
   });
 
-  it("bound memory_limit by default: 256 MB per thread, at least 512 MB", async () => {
+  it("bound memory_limit by default: 256 MB per thread, at least 1 GB", async () => {
     expect([defaultDuckdbMemoryLimit(1), defaultDuckdbMemoryLimit(2), defaultDuckdbMemoryLimit(4), defaultDuckdbMemoryLimit(16)]).toEqual([
-      "512MB",
-      "512MB",
+      "1024MB",
+      "1024MB",
       "1024MB",
       "4096MB",
     ]);
@@ -142,6 +142,28 @@ describe("DuckDB's default memory_limit", () => {
       expect(row!.n).toBe(1_000_000);
       // DuckDB's MB are 10^6 bytes, reported in MiB: 32MB is 30.5 MiB.
       expect(row!.memory_limit).toBe(`${((16e6 * 2 ** errors.length) / 2 ** 20).toFixed(1)} MiB`);
+    } finally {
+      await sql.close();
+    }
+  });
+
+  it("is raised, and the way out told, when a checkpoint ran out of memory and left the database unusable", async () => {
+    const sql = client(path.join(tempDir(), "invalidated.duckdb"), { memoryLimit: new AdaptiveMemoryLimit(1024) });
+    try {
+      await sql.query("SELECT 1");
+      // DuckDB's message once a checkpoint failed for want of memory (seen loading 100k events from csv at 512 MB).
+      const failure = sql.classifyError(
+        new Error(
+          'IO Error: Database "invalidated" has been invalidated because checkpointing failed. Detach and reattach it before using it again. ' +
+            "Original error: failed to pin block of size 256.0 KiB (488.2 MiB/488.2 MiB used)",
+        ),
+      );
+      expect(failure).toBeInstanceOf(DatabaseTransientException);
+      expect(failure.message).toMatch(/unusable until it is opened again: run the pipeline again to resume the package, with a larger destination\.duckdb\.memory_limit/);
+      expect(failure.message).toMatch(/raised to 2048MB/);
+      // Other invalidations (not for memory) are left as DuckDB says them.
+      const other = sql.classifyError(new Error('IO Error: Database "x" has been invalidated because checkpointing failed. Original error: disk full'));
+      expect(other.message).not.toMatch(/memory_limit/);
     } finally {
       await sql.close();
     }
