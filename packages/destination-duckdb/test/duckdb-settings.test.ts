@@ -61,13 +61,13 @@ describe("DuckDB settings", () => {
       pipelineName: "settings_default",
       pipelinesDir: tempDir(),
       projectDir: tempDir(),
-      destination: duckdb({ credentials: path.join(tempDir(), "c.duckdb"), threads: 4 }),
+      destination: duckdb({ credentials: path.join(tempDir(), "c.duckdb"), threads: 8 }),
       progress: "none",
     });
     await p.run([{ id: 1 }], { tableName: "items" });
     const [row] = await p.dataset().query<{ memory_limit: string }>("SELECT current_setting('memory_limit') AS memory_limit");
-    // DuckDB reports 1024MB in binary units.
-    expect(row!.memory_limit).toBe("976.5 MiB");
+    // 8 threads: 2048MB, which DuckDB reports in binary units.
+    expect(row!.memory_limit).toBe("1.9 GiB");
   });
 
   it("give the database file row groups of 10240 rows, or the configured size, under the file's own catalog name", async () => {
