@@ -79,9 +79,11 @@ export class DuckdbDatabase {
       DuckdbDatabase.files.set(absolute, database);
     }
     const next = isOpenOptions(options) ? options : { settings: options };
-    // An open database keeps the limit it may have raised: a fresh default would report and set the raise wrongly.
-    const raised = database.instance !== undefined ? database.openOptions.memoryLimit : undefined;
-    database.openOptions = raised && next.memoryLimit ? { ...next, memoryLimit: raised } : next;
+    // The default limit of an open database is the one it runs with; one this process raised stays raised when
+    // the file is opened again (the data that needed it is still there).
+    const raised = database.openOptions.memoryLimit;
+    const keep = raised && next.memoryLimit && (database.instance !== undefined || raised.megabytes >= next.memoryLimit.megabytes);
+    database.openOptions = keep ? { ...next, memoryLimit: raised } : next;
     return database;
   }
 

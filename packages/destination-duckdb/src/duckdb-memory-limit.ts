@@ -32,6 +32,10 @@ export class AdaptiveMemoryLimit {
     return `${this.currentMb}MB`;
   }
 
+  get megabytes(): number {
+    return this.currentMb;
+  }
+
   /** Doubles the limit after an out-of-memory error; undefined when it is at its maximum already. */
   raise(): MemoryLimitRaise | undefined {
     if (this.currentMb >= this.maxMb) return undefined;

@@ -169,6 +169,21 @@ describe("DuckDB's default memory_limit", () => {
     }
   });
 
+  it("stays raised when the file is opened again in the same process", async () => {
+    const file = path.join(tempDir(), "reopened.duckdb");
+    const first = client(file, { settings: { threads: "1" }, memoryLimit: new AdaptiveMemoryLimit(16) });
+    await expect(first.execute(HUNGRY)).rejects.toThrow(/raised to 32MB/);
+    // The last connection closes the file.
+    await first.close();
+    const second = client(file, { settings: { threads: "1" }, memoryLimit: new AdaptiveMemoryLimit(16) });
+    try {
+      const [row] = await second.query<{ memory_limit: string }>("SELECT current_setting('memory_limit') AS memory_limit");
+      expect(row!.memory_limit).toBe("30.5 MiB");
+    } finally {
+      await second.close();
+    }
+  });
+
   it("is never raised when configured", async () => {
     const sql = client(path.join(tempDir(), "fixed.duckdb"), { settings: { threads: "1", memory_limit: "16MB" } });
     try {
