@@ -222,3 +222,27 @@ describe("a load that runs out of DuckDB's default memory_limit", () => {
     }
   });
 });
+
+describe("a database invalidated by a failed checkpoint", () => {
+  it("leaves the package pending, and the next run opens the file again and loads it", async () => {
+    const file = path.join(tempDir(), "invalidated-run.duckdb");
+    const p = pipeline({ pipelineName: "invalidated", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: file }), progress: "none" });
+    await p.run([{ id: 0 }], { tableName: "items" });
+    // DuckDB's own switch to fail checkpoints, and a checkpoint after every commit: the next load invalidates the database.
+    const sql = await p.sqlClient();
+    await sql.execute("SET debug_checkpoint_abort = 'before_header'");
+    await sql.execute("SET checkpoint_threshold = '1B'");
+    try {
+      const failure = await p.run([{ id: 1 }, { id: 2 }], { tableName: "items" }).then(() => undefined, (error: unknown) => error as Error);
+      expect(failure?.message).toMatch(/invalidated/);
+      expect(p.listPendingPackages().normalized).toHaveLength(1);
+    } finally {
+      await sql.close();
+    }
+    // Every connection closed: the next run opens the file afresh (the settings above are gone) and resumes the package.
+    const info = await p.run();
+    expect(info.hasFailedJobs).toBe(false);
+    const rows = await p.dataset().query<{ id: number }>("SELECT id FROM items ORDER BY id");
+    expect(rows.map((r) => Number(r.id))).toEqual([0, 1, 2]);
+  });
+});
