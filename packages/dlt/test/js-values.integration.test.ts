@@ -119,6 +119,19 @@ describe.each(cases)("JS values into %s", (_name, make, loaderFileFormat) => {
     expect(p.listPendingPackages()).toEqual({ extracted: [], normalized: [] });
   });
 
+  it("loads a Map given as the whole data as one row, as dlt loads a dict", async () => {
+    const p = newPipeline();
+    await p.run(new Map<string, unknown>([["id", 1], ["name", "a"]]), { tableName: "people" });
+    const client = await p.sqlClient();
+    try {
+      const rows = await client.query<{ id: unknown; name: string }>(`SELECT id, name FROM ${client.makeQualifiedTableName("people")}`);
+      expect(rows.map((r) => [Number(r.id), r.name])).toEqual([[1, "a"]]);
+    } finally {
+      await client.dropDataset();
+      await client.close();
+    }
+  });
+
   it("refuses a symbol inside a list", async () => {
     const p = newPipeline();
     await expect(p.run([{ id: 1, tags: ["a", Symbol("b")] }], { tableName: "people" })).rejects.toThrow(

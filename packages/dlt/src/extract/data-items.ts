@@ -56,6 +56,7 @@ function isPromise(value: unknown): value is Promise<unknown> {
 
 function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
   if (value === null || typeof value !== "object") return false;
-  if (value instanceof Date || value instanceof Uint8Array) return false;
+  // A Map is one record, as a dict is to dlt (its entries are not rows); it becomes an object when extracted.
+  if (value instanceof Date || value instanceof Uint8Array || value instanceof Map) return false;
   return Symbol.iterator in value || Symbol.asyncIterator in value;
 }

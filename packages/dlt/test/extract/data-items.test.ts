@@ -25,6 +25,15 @@ describe("iterateItems", () => {
     expect(await collect(new Set([{ a: 5 }]))).toEqual([{ a: 5 }]);
   });
 
+  it("takes a Map given as the whole data as one record, as dlt takes a dict", async () => {
+    const record = new Map<string, unknown>([
+      ["id", 1],
+      ["name", "a"],
+    ]);
+    expect(await collect(record)).toEqual([record]);
+    expect(await collect([record, record])).toEqual([record, record]);
+  });
+
   it("wraps values that are not objects as {value} and skips null and undefined items (as dlt skips None)", async () => {
     const at = new Date(0);
     expect(await collect([1, "x", null, undefined, at])).toEqual([{ value: 1 }, { value: "x" }, { value: at }]);
