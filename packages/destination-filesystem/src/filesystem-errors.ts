@@ -17,6 +17,11 @@ const TRANSIENT_S3_CODES = new Set([
   "TooManyRequestsException", "RequestLimitExceeded", "InternalError", "ServiceUnavailable", "TimeoutError",
 ]);
 
+/** What a too long path means here: the layout puts a table name (up to the destination's identifier length) into a folder or file name. */
+const NAME_TOO_LONG_HINT =
+  "a folder or file name in the path is longer than the local file system allows, 255 bytes on most: " +
+  "shorten the table name (its resource's table_name), or use a layout that does not make a name of it";
+
 interface ErrorLike {
   name?: unknown;
   code?: unknown;
@@ -44,7 +49,8 @@ export function classifyStorageError(error: unknown, action: string): Destinatio
   const status = e.$metadata?.httpStatusCode;
   const detail = String(e.message ?? error);
   const label = code ?? (name && name !== "Error" ? name : undefined);
-  const message = maskSecrets(`${action}: ${label ? `${label}: ` : ""}${detail}`);
+  const hint = code === "ENAMETOOLONG" ? ` (${NAME_TOO_LONG_HINT})` : "";
+  const message = maskSecrets(`${action}: ${label ? `${label}: ` : ""}${detail}${hint}`);
   return isTransient(code, name, status, detail, e.$retryable !== undefined)
     ? new DestinationTransientException(message, { cause: error })
     : new DestinationTerminalException(message, { cause: error });

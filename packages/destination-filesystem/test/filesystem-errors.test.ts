@@ -34,6 +34,12 @@ describe("classifyStorageError", () => {
     expect(classifyStorageError(error, "Cannot write s3://b/k")).toBeInstanceOf(DestinationTerminalException);
   });
 
+  test("a path with a name too long for the local file system says what to change", () => {
+    const error = classifyStorageError(Object.assign(new Error("name too long, open '/b/ds/xxx/1.jsonl'"), { code: "ENAMETOOLONG" }), "Cannot write file:///b/ds/xxx/1.jsonl");
+    expect(error).toBeInstanceOf(DestinationTerminalException);
+    expect(error.message).toMatch(/^Cannot write file:\/\/\/b\/ds\/xxx\/1\.jsonl: ENAMETOOLONG: name too long.*longer than the local file system allows.*shorten the table name/);
+  });
+
   test("the message names action, code and text, masks secrets and keeps the cause", () => {
     registerSecret("leaked-secret-value-123");
     const cause = s3Error("SignatureDoesNotMatch", 403, "The request signature we calculated does not match (key leaked-secret-value-123)");
