@@ -49,3 +49,17 @@ export function classifyDuckdbError(error: unknown): DatabaseException {
   }
   return new DatabaseTerminalException(message, options);
 }
+
+/** The allocation failures DuckDB reports (as its "Out of Memory Error", or as the original error of a failed checkpoint). */
+const OUT_OF_MEMORY = /Out of Memory|could not allocate block|failed to pin block|failed to allocate data/i;
+
+/**
+ * Whether a classified DuckDB error is DuckDB running out of memory: in a
+ * statement ("statement"), or in a checkpoint, which leaves the database
+ * invalidated until it is opened again ("checkpoint"); else undefined.
+ */
+export function duckdbOutOfMemory(error: DatabaseException): "statement" | "checkpoint" | undefined {
+  if (error.dbCode === "Out of Memory") return "statement";
+  const invalidated = /has been invalidated/i.test(error.message) && /checkpoint/i.test(error.message);
+  return invalidated && OUT_OF_MEMORY.test(error.message) ? "checkpoint" : undefined;
+}

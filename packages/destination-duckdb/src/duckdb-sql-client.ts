@@ -2,7 +2,7 @@ import { ResultReturnType, type DuckDBConnection } from "@duckdb/node-api";
 import { DatabaseException, DatabaseTransientException, type DestinationCapabilities, type SqlQueryResult } from "@dlt-ts/core";
 import { SqlClientBase, type SqlConnection } from "@dlt-ts/sql";
 import { duckdbCatalogName, DuckdbDatabase } from "./duckdb-database.js";
-import { classifyDuckdbError } from "./duckdb-errors.js";
+import { classifyDuckdbError, duckdbOutOfMemory } from "./duckdb-errors.js";
 import { readRows, toDuckdbValue } from "./duckdb-values.js";
 
 /** Options of `DuckdbSqlClient`. */
@@ -38,14 +38,6 @@ class DuckdbConnection implements SqlConnection {
   release(): void {
     this.onRelease();
   }
-}
-
-/** The allocation failures DuckDB reports (as its "Out of Memory Error", or as the original error of a failed checkpoint). */
-const OUT_OF_MEMORY = /Out of Memory|could not allocate block|failed to pin block|failed to allocate data/i;
-
-/** DuckDB's error once a checkpoint failed: the database file must be opened again before it can be used. */
-function isInvalidatedByCheckpoint(message: string): boolean {
-  return /has been invalidated/i.test(message) && /checkpoint/i.test(message);
 }
 
 /**
@@ -86,8 +78,9 @@ export class DuckdbSqlClient extends SqlClientBase {
   classifyError(error: unknown): DatabaseException {
     const classified = classifyDuckdbError(error);
     if (error === classified) return classified;
-    const invalidated = isInvalidatedByCheckpoint(classified.message);
-    if (classified.dbCode !== "Out of Memory" && !(invalidated && OUT_OF_MEMORY.test(classified.message))) return classified;
+    const outOfMemory = duckdbOutOfMemory(classified);
+    if (!outOfMemory) return classified;
+    const invalidated = outOfMemory === "checkpoint";
     const raise = this.database.outOfMemory();
     const limit = raise
       ? `DuckDB's memory_limit was the default ${raise.from}: raised to ${raise.to} for this database`
