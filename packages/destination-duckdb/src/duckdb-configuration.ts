@@ -10,7 +10,7 @@ import { AdaptiveMemoryLimit } from "./duckdb-memory-limit.js";
  * `create_indexes`, `replace_strategy`, `staging_dataset_name_layout`, and
  * DuckDB's own `memory_limit`, `threads`, `preserve_insertion_order`,
  * `temp_directory` (env `DESTINATION__DUCKDB__MEMORY_LIMIT=512MB`) and the
- * file's `row_group_size`.
+ * file's `row_group_size` and `block_size`.
  */
 @configSpec()
 export class DuckdbClientConfiguration {
@@ -57,10 +57,25 @@ export class DuckdbClientConfiguration {
    * queries on it measured as fast.
    */
   @config({ type: Number, optional: true }) rowGroupSize?: number;
+  /**
+   * Bytes per block of a new database file (DuckDB's ATTACH option
+   * `BLOCK_SIZE`, a power of two from 16384 to 262144); a file that exists
+   * keeps its own. Default 65536 (DuckDB's: 262144). DuckDB gives each
+   * column of the row group it appends to a block of its own: on 600
+   * columns of GitHub events, 256 KB blocks held 1.2 GB of RSS while 100k
+   * events loaded, 64 KB blocks 0.8 GB, at the same speed and a smaller
+   * file (59 MB against 63 MB); 16 KB ones loaded slower into a larger file.
+   */
+  @config({ type: Number, optional: true }) blockSize?: number;
 
-  /** How a database file is opened: settings, row group size, and the default memory_limit unless one is configured. */
+  /** How a database file is opened: settings, row group and block size, and the default memory_limit unless one is configured. */
   openOptions(): DuckdbOpenOptions {
-    return { settings: this.duckdbSettings(), rowGroupSize: this.resolvedRowGroupSize(), memoryLimit: this.adaptiveMemoryLimit() };
+    return {
+      settings: this.duckdbSettings(),
+      rowGroupSize: this.resolvedRowGroupSize(),
+      blockSize: this.resolvedBlockSize(),
+      memoryLimit: this.adaptiveMemoryLimit(),
+    };
   }
 
   /** Rows per row group of the database file: the configured size or {@link DEFAULT_ROW_GROUP_SIZE}. */
@@ -69,6 +84,18 @@ export class DuckdbClientConfiguration {
     if (!Number.isInteger(size) || size <= 0 || size % ROW_GROUP_SIZE_MULTIPLE !== 0) {
       throw new ConfigurationException(
         `destination.duckdb.row_group_size is ${size}: DuckDB needs a positive multiple of ${ROW_GROUP_SIZE_MULTIPLE} (its vector size), e.g. ${DEFAULT_ROW_GROUP_SIZE}`,
+      );
+    }
+    return size;
+  }
+
+  /** Bytes per block of a new database file: the configured size or {@link DEFAULT_BLOCK_SIZE}. */
+  resolvedBlockSize(): number {
+    const size = this.blockSize ?? DEFAULT_BLOCK_SIZE;
+    const powerOfTwo = Number.isInteger(size) && size > 0 && (size & (size - 1)) === 0;
+    if (!powerOfTwo || size < MIN_BLOCK_SIZE || size > MAX_BLOCK_SIZE) {
+      throw new ConfigurationException(
+        `destination.duckdb.block_size is ${size}: DuckDB needs a power of two from ${MIN_BLOCK_SIZE} to ${MAX_BLOCK_SIZE}, e.g. ${DEFAULT_BLOCK_SIZE}`,
       );
     }
     return size;
@@ -104,6 +131,12 @@ const ALLOCATOR_SETTINGS = { allocator_flush_threshold: "8MB", allocator_backgro
 export const DEFAULT_ROW_GROUP_SIZE = 10_240;
 /** DuckDB's vector size: a row group holds whole vectors. */
 const ROW_GROUP_SIZE_MULTIPLE = 2048;
+
+/** Bytes per block of a new database file when none is configured (see `DuckdbClientConfiguration.blockSize`). */
+export const DEFAULT_BLOCK_SIZE = 65_536;
+/** The block sizes DuckDB accepts. */
+const MIN_BLOCK_SIZE = 16_384;
+const MAX_BLOCK_SIZE = 262_144;
 
 /**
  * The `memory_limit` (MB) a database starts with when none is configured:

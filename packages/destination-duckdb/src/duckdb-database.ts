@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { escapeDuckdbIdentifier, escapeDuckdbLiteral } from "./duckdb-capabilities.js";
@@ -18,6 +19,8 @@ export interface DuckdbOpenOptions {
   settings?: Record<string, string>;
   /** Rows per row group of the file (DuckDB's ATTACH option `ROW_GROUP_SIZE`); DuckDB's own when unset. */
   rowGroupSize?: number;
+  /** Bytes per block of the file when it is created (DuckDB's ATTACH option `BLOCK_SIZE`); a file that exists keeps its own. */
+  blockSize?: number;
   /** The memory_limit when none is configured (in `settings`): raised when a statement runs out of memory. */
   memoryLimit?: AdaptiveMemoryLimit;
 }
@@ -89,13 +92,13 @@ export class DuckdbDatabase {
 
   /**
    * Opens the file as the instance's database; or, with a row group size,
-   * attaches it to an in-memory instance (ROW_GROUP_SIZE is an ATTACH
-   * option only) under the catalog name DuckDB would give it anyway, so SQL
+   * attaches it to an in-memory instance (ROW_GROUP_SIZE and BLOCK_SIZE are
+   * ATTACH options only) under the catalog name DuckDB would give it anyway, so SQL
    * naming the catalog reads the same. Spilled data goes beside the file in
    * both cases (an in-memory instance would spill to `./.tmp`).
    */
   private async openFile(): Promise<DuckdbInstanceLike> {
-    const { settings = {}, rowGroupSize, memoryLimit } = this.openOptions;
+    const { settings = {}, rowGroupSize, blockSize, memoryLimit } = this.openOptions;
     const config = { ...settings, ...(memoryLimit ? { memory_limit: memoryLimit.setting } : {}) };
     const catalog = duckdbCatalogName(this.path);
     this.attachedAs = undefined;
@@ -106,7 +109,9 @@ export class DuckdbDatabase {
     try {
       const connection = await instance.connect();
       try {
-        await connection.run(`ATTACH ${escapeDuckdbLiteral(this.path)} AS ${escapeDuckdbIdentifier(catalog)} (ROW_GROUP_SIZE ${rowGroupSize})`);
+        // DuckDB refuses a BLOCK_SIZE that is not the one an existing file was made with.
+        const block = blockSize !== undefined && !existsSync(this.path) ? `, BLOCK_SIZE ${blockSize}` : "";
+        await connection.run(`ATTACH ${escapeDuckdbLiteral(this.path)} AS ${escapeDuckdbIdentifier(catalog)} (ROW_GROUP_SIZE ${rowGroupSize}${block})`);
       } finally {
         connection.closeSync();
       }
@@ -189,5 +194,5 @@ export class DuckdbDatabase {
 }
 
 function isOpenOptions(options: DuckdbOpenOptions | Record<string, string>): options is DuckdbOpenOptions {
-  return ["settings", "rowGroupSize", "memoryLimit"].some((key) => key in options);
+  return ["settings", "rowGroupSize", "blockSize", "memoryLimit"].some((key) => key in options);
 }

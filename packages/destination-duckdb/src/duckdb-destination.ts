@@ -42,6 +42,8 @@ export interface DuckdbDestinationOptions extends SqlDestinationOptions {
   tempDirectory?: string;
   /** Rows per row group of the database file (DuckDB's `ROW_GROUP_SIZE`, a multiple of 2048). Default 10240. */
   rowGroupSize?: number;
+  /** Bytes per block of a new database file (DuckDB's `BLOCK_SIZE`, a power of two from 16384 to 262144). Default 65536. */
+  blockSize?: number;
 }
 
 function isInstance(value: unknown): value is DuckdbInstanceLike {

@@ -3,7 +3,7 @@ import { duckdb } from "./duckdb-destination.js";
 export { duckdb, DuckdbDestination, type DuckdbDestinationOptions } from "./duckdb-destination.js";
 export { duckdbCapabilities, escapeDuckdbIdentifier, escapeDuckdbLiteral } from "./duckdb-capabilities.js";
 export { DuckdbCredentials } from "./duckdb-credentials.js";
-export { DuckdbClientConfiguration, DEFAULT_ROW_GROUP_SIZE, defaultDuckdbMemoryLimit } from "./duckdb-configuration.js";
+export { DuckdbClientConfiguration, DEFAULT_BLOCK_SIZE, DEFAULT_ROW_GROUP_SIZE, defaultDuckdbMemoryLimit } from "./duckdb-configuration.js";
 export { DuckdbDatabase, type DuckdbInstanceLike, type DuckdbOpenOptions } from "./duckdb-database.js";
 export { AdaptiveMemoryLimit, type MemoryLimitRaise } from "./duckdb-memory-limit.js";
 export { DuckdbSqlClient, type DuckdbSqlClientOptions } from "./duckdb-sql-client.js";

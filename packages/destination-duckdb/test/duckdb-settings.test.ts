@@ -27,6 +27,7 @@ describe("DuckDB settings", () => {
     delete process.env.DESTINATION__DUCKDB__MEMORY_LIMIT;
     delete process.env.DESTINATION__DUCKDB__THREADS;
     delete process.env.DESTINATION__DUCKDB__ROW_GROUP_SIZE;
+    delete process.env.DESTINATION__DUCKDB__BLOCK_SIZE;
   });
 
   it("come from config (env) and from options in code", async () => {
@@ -104,6 +105,42 @@ describe("DuckDB settings", () => {
     process.env.DESTINATION__DUCKDB__ROW_GROUP_SIZE = "10000";
     const p = pipeline({ pipelineName: "settings_bad_groups", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: path.join(tempDir(), "bad.duckdb") }), progress: "none" });
     await expect(p.run([{ id: 1 }], { tableName: "items" })).rejects.toThrow(/row_group_size is 10000: DuckDB needs a positive multiple of 2048/);
+  });
+
+  it("make a new database file with 64 KB blocks, or the configured size, and open a file made with other blocks", async () => {
+    const blockSize = async (p: ReturnType<typeof pipeline>) => {
+      const [row] = await p.dataset().query<{ block_size: number }>("SELECT block_size::INTEGER AS block_size FROM pragma_database_size() WHERE database_name = current_database()");
+      return row!.block_size;
+    };
+    const byDefault = pipeline({ pipelineName: "settings_blocks", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: path.join(tempDir(), "blocks.duckdb") }), progress: "none" });
+    await byDefault.run([{ id: 1 }], { tableName: "items" });
+    expect(await blockSize(byDefault)).toBe(65_536);
+
+    // A file DuckDB made with its own blocks (256 KB) keeps them: the configured size is for new files.
+    const file = path.join(tempDir(), "made_elsewhere.duckdb");
+    const instance = await DuckDBInstance.create(file);
+    try {
+      const connection = await instance.connect();
+      await connection.run("CREATE TABLE made_before AS SELECT 1 AS id");
+      connection.closeSync();
+    } finally {
+      instance.closeSync();
+    }
+    process.env.DESTINATION__DUCKDB__BLOCK_SIZE = "16384";
+    const existing = pipeline({ pipelineName: "settings_blocks_existing", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: file }), progress: "none" });
+    await existing.run([{ id: 2 }], { tableName: "items" });
+    expect(await blockSize(existing)).toBe(262_144);
+    expect(await existing.dataset().query("SELECT id FROM main.made_before")).toEqual([{ id: 1 }]);
+
+    const configured = pipeline({ pipelineName: "settings_blocks_16k", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: path.join(tempDir(), "b16.duckdb") }), progress: "none" });
+    await configured.run([{ id: 3 }], { tableName: "items" });
+    expect(await blockSize(configured)).toBe(16_384);
+  });
+
+  it("refuse a block_size DuckDB cannot use, naming the key, before loading", async () => {
+    process.env.DESTINATION__DUCKDB__BLOCK_SIZE = "50000";
+    const p = pipeline({ pipelineName: "settings_bad_blocks", pipelinesDir: tempDir(), projectDir: tempDir(), destination: duckdb({ credentials: path.join(tempDir(), "bad.duckdb") }), progress: "none" });
+    await expect(p.run([{ id: 1 }], { tableName: "items" })).rejects.toThrow(/block_size is 50000: DuckDB needs a power of two from 16384 to 262144/);
   });
 
   it("take memory_limit from config over the default", async () => {
