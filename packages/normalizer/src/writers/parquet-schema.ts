@@ -3,7 +3,7 @@ import type { ParquetWriter } from "hyparquet-writer";
 import { bytesToBase64, toBytes } from "./binary-values.js";
 import { toUnscaledDecimal } from "./decimal-values.js";
 import { toJsonText } from "./json-text.js";
-import { formatTimestamp, toEpochDays, toEpochMicros, toTimeMicros } from "./temporal-values.js";
+import { formatTimestamp, toEpochDays, toEpochMicrosInt64, toTimeMicros } from "./temporal-values.js";
 import { ValueConversionError } from "./value-conversion-error.js";
 
 /** hyparquet's SchemaElement, taken from the writer so hyparquet need not be a direct dependency. */
@@ -64,7 +64,7 @@ export function parquetColumnPlan(column: ColumnSchema, capabilities: Destinatio
           ...(isAdjustedToUTC ? { converted_type: "TIMESTAMP_MICROS" as const } : {}),
           logical_type: { type: "TIMESTAMP", isAdjustedToUTC, unit: "MICROS" },
         },
-        convert: toEpochMicros,
+        convert: toEpochMicrosInt64,
       };
     }
     case "date":
@@ -148,7 +148,9 @@ function toBoolean(value: unknown): boolean {
   throw new ValueConversionError("expected a boolean");
 }
 
-function toInt64(value: unknown): bigint {
+/** A number when it is a safe integer (no bigint allocated), else a bigint in the INT64 range. */
+function toInt64(value: unknown): number | bigint {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return value;
   let result: bigint;
   if (typeof value === "bigint") result = value;
   else if (typeof value === "number" && Number.isInteger(value)) result = BigInt(value);

@@ -107,6 +107,44 @@ describe("ParquetDataWriter", () => {
     });
   });
 
+  it("writes every INT64 exactly: numbers, bigints and timestamps, at and beyond the safe integers", async () => {
+    const edges = table("edges", { id: "bigint", at: "timestamp", naive: { dataType: "timestamp", timezone: false } });
+    const ids = [0, -1, 1, -(2 ** 32), 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2n ** 63n - 1n, -(2n ** 63n), "-42"];
+    const times = [
+      "1970-01-01T00:00:00Z",
+      "1969-12-31T23:59:59.999999Z",
+      "2024-02-29T23:59:59.5Z",
+      "2000-03-01T00:00:00.1234567Z",
+      "0001-01-01T00:00:00Z",
+      "0099-12-31T12:00:00.000001Z",
+      "1600-01-01T00:00:00.000001Z",
+      "2300-06-15T01:02:03.000004Z",
+      "9999-12-31T23:59:59.999999Z",
+      new Date(Date.UTC(1900, 0, 1)),
+      1_700_000_000.25,
+      1n,
+    ];
+    const rows = times.map((at, i) => ({ id: ids[i], at, naive: typeof at === "string" ? at.slice(0, -1) : null }));
+    const back = await readBack(await writeWith(dir, "parquet", edges, [rows]));
+    const micros = (text: string) => {
+      // What the stored micros must be: whole seconds from Date (years below 100 set as written), then the digits.
+      const [whole, fraction = ""] = text.slice(0, -1).split(".");
+      const date = new Date(0);
+      date.setUTCFullYear(Number(whole!.slice(0, 4)), Number(whole!.slice(5, 7)) - 1, Number(whole!.slice(8, 10)));
+      date.setUTCHours(Number(whole!.slice(11, 13)), Number(whole!.slice(14, 16)), Number(whole!.slice(17, 19)), 0);
+      return BigInt(date.getTime()) * 1000n + BigInt(fraction.slice(0, 6).padEnd(6, "0"));
+    };
+    expect(back.map((row) => row.id)).toEqual([...ids.map((id) => BigInt(id)), null]);
+    expect(back.map((row) => row.at)).toEqual([
+      ...times.slice(0, 9).map((text) => micros(text as string)),
+      BigInt(Date.UTC(1900, 0, 1)) * 1000n,
+      1_700_000_000_250_000n,
+      1_000_000n,
+    ]);
+    expect(back.map((row) => row.naive)).toEqual([...times.slice(0, 9).map((text) => micros(text as string)), null, null, null]);
+    expect(micros("1969-12-31T23:59:59.999999Z")).toBe(-1n);
+  });
+
   it("writes one row group per parquetRowGroupSize rows", async () => {
     const rows = Array.from({ length: 25 }, (_, i) => ({ id: BigInt(i), name: `n${i}` }));
     const content = await writeWith(dir, "parquet", table("t", { id: "bigint", name: "text" }), [rows.slice(0, 7), rows.slice(7)], {

@@ -75,7 +75,7 @@ export class ColumnChunkBuffer {
       case PlainKind.ByteArray:
         return this.byteArrays!.push(value as string | Uint8Array);
       case PlainKind.Int64:
-        return values.pushBigInt64(value as bigint);
+        return typeof value === "number" ? values.pushSafeInt64(value) : values.pushBigInt64(value as bigint);
       case PlainKind.Double:
         return values.pushFloat64(value as number);
       // One byte per boolean while pending (so a value can be taken back); bit-packed when written.

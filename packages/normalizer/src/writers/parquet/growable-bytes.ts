@@ -60,6 +60,15 @@ export class GrowableBytes {
     this.length += 8;
   }
 
+  /** A safe integer as a little-endian two's complement INT64, without making a bigint of it. */
+  pushSafeInt64(value: number): void {
+    this.reserve(8);
+    const high = Math.floor(value / 0x1_0000_0000);
+    this.view.setUint32(this.length, value - high * 0x1_0000_0000, true);
+    this.view.setInt32(this.length + 4, high, true);
+    this.length += 8;
+  }
+
   pushFloat64(value: number): void {
     this.reserve(8);
     this.view.setFloat64(this.length, value, true);
