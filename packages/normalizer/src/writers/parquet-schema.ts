@@ -16,6 +16,8 @@ export type ParquetValueConverter = (value: unknown) => unknown;
 export interface ParquetColumnPlan {
   element: ParquetSchemaElement;
   convert: ParquetValueConverter;
+  /** A string is stored as it is (text columns): the writer need not call `convert` for one. */
+  takesStringAsIs?: boolean;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -101,6 +103,7 @@ export function parquetColumnPlan(column: ColumnSchema, capabilities: Destinatio
       return {
         element: { name, repetition_type, type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } },
         convert: toText,
+        takesStringAsIs: true,
       };
   }
 }
