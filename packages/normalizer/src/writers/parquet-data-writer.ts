@@ -110,7 +110,7 @@ export class ParquetDataWriter implements DataWriter {
       const value = row.values[i];
       if (value === null || value === undefined) continue;
       if (typeof value === "string" && this.stringAsIs[index] === 1) {
-        this.set(index, at, value);
+        this.chunks[index]!.addText(at, value);
         continue;
       }
       try {
@@ -128,7 +128,7 @@ export class ParquetDataWriter implements DataWriter {
       const value = row[this.columns[index]!.name];
       if (value === null || value === undefined) continue;
       if (typeof value === "string" && this.stringAsIs[index] === 1) {
-        this.set(index, at, value);
+        this.chunks[index]!.addText(at, value);
         continue;
       }
       try {

@@ -59,14 +59,24 @@ export class ColumnChunkBuffer {
   /** Adds the value of row `row` (rows come in ascending order); a second value for the same row replaces the first. */
   add(row: number, value: unknown): void {
     if (this.count > 0 && this.rowsWithValue[this.count - 1] === row) this.dropLast();
-    if (this.count === this.rowsWithValue.length) {
-      const grown = new Int32Array(this.count * 2);
-      grown.set(this.rowsWithValue);
-      this.rowsWithValue = grown;
-    }
+    if (this.count === this.rowsWithValue.length) this.growRows();
     this.lastStart = this.values.length;
     this.append(value);
     this.rowsWithValue[this.count++] = row;
+  }
+
+  /** {@link add} for a text column's string, taken as it is. */
+  addText(row: number, value: string): void {
+    if (this.count > 0 && this.rowsWithValue[this.count - 1] === row) this.dropLast();
+    if (this.count === this.rowsWithValue.length) this.growRows();
+    this.byteArrays!.push(value);
+    this.rowsWithValue[this.count++] = row;
+  }
+
+  private growRows(): void {
+    const grown = new Int32Array(this.count * 2);
+    grown.set(this.rowsWithValue);
+    this.rowsWithValue = grown;
   }
 
   private append(value: unknown): void {
