@@ -1,4 +1,5 @@
 import { snappyUncompress } from "hyparquet";
+import { snappyCompress as referenceCompress } from "hyparquet-writer/src/snappy.js";
 import { snappyCompress } from "../../src/writers/parquet/snappy-compress.js";
 
 function roundTrip(input: Uint8Array): Uint8Array {
@@ -18,5 +19,21 @@ describe("snappyCompress", () => {
     inputs.push(text.subarray(3, 20_003), random.subarray(1, 65_537));
     for (const input of inputs) expect(Buffer.compare(roundTrip(input), input)).toBe(0);
     expect(snappyCompress(text).length).toBeLessThan(text.length / 4);
+  });
+
+  it("writes what the reference compressor writes, byte for byte, where words compare equal as numbers but not as bytes", () => {
+    // Eight bytes compared as a double: 0 and -0 are equal as numbers (the second differs in its last byte),
+    // and a NaN is never equal to itself.
+    const zero = [0, 0, 0, 0, 0, 0, 0, 0];
+    const minusZero = [0, 0, 0, 0, 0, 0, 0, 0x80];
+    const nan = [1, 2, 3, 4, 5, 6, 0xf8, 0x7f];
+    const prefix = Array.from(Buffer.from("a prefix long enough to be matched: "));
+    const parts = [prefix, zero, zero, prefix, minusZero, zero, prefix, nan, nan, zero, prefix, nan, nan, minusZero, prefix, zero, zero];
+    const input = Uint8Array.from(parts.flat().concat(Array.from(Buffer.from("and the end of it, past the margin"))));
+    const text = Buffer.from(Array.from({ length: 3000 }, (_, i) => `{"url":"https://api.github.com/repos/o${i % 37}/r","n":${i}}`).join(","));
+    for (const bytes of [input, text, text.subarray(5, 30_005)]) {
+      expect(Buffer.compare(roundTrip(bytes), bytes)).toBe(0);
+      expect(Buffer.from(snappyCompress(bytes)).equals(Buffer.from(referenceCompress(bytes)))).toBe(true);
+    }
   });
 });
