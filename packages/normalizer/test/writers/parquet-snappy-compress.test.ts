@@ -36,4 +36,26 @@ describe("snappyCompress", () => {
       expect(Buffer.from(snappyCompress(bytes)).equals(Buffer.from(referenceCompress(bytes)))).toBe(true);
     }
   });
+
+  it("compresses parts as their concatenation, each part on its own", () => {
+    const text = Buffer.from(Array.from({ length: 2000 }, (_, i) => `{"login":"user${i % 23}","n":${i}}`).join(","));
+    const parts = [text.subarray(0, 7), new Uint8Array(0), text.subarray(7, 40_000), text.subarray(40_000, 40_010), text.subarray(40_010)];
+    const compressed = snappyCompress(...parts);
+    const output = new Uint8Array(text.length);
+    snappyUncompress(compressed, output);
+    expect(Buffer.compare(output, text)).toBe(0);
+    // Each part is compressed as it would be alone: the second half repeats the first, yet is not copied from it.
+    const half = text.subarray(0, 20_000);
+    const alone = snappyCompress(half).length - varintLength(half.length);
+    expect(snappyCompress(half, half).length).toBe(varintLength(2 * half.length) + 2 * alone);
+  });
 });
+
+function varintLength(value: number): number {
+  let bytes = 1;
+  while (value > 0x7f) {
+    value >>>= 7;
+    bytes++;
+  }
+  return bytes;
+}

@@ -55,14 +55,23 @@ export class ByteArrayValues {
     this.bytes.length -= this.lengths[this.count]!;
   }
 
-  /** Appends the DELTA_LENGTH_BYTE_ARRAY encoding of the values to `out` and empties the buffer. */
-  writeTo(out: GrowableBytes): void {
+  /**
+   * The DELTA_LENGTH_BYTE_ARRAY encoding of the values, in its two parts:
+   * the packed lengths, then the bytes (views, valid until {@link clear};
+   * not joined, as that copied all the text of the chunk once more).
+   */
+  encoded(): [lengths: Uint8Array, bytes: Uint8Array] {
     this.encodePending();
     lengthWriter.index = 0;
     lengthWriter.offset = 0;
     deltaBinaryPack(lengthWriter, this.lengths.subarray(0, this.count), "INT32");
-    out.pushBytes(new Uint8Array(lengthWriter.buffer, 0, lengthWriter.index));
-    out.pushBytes(this.bytes.written());
+    return [new Uint8Array(lengthWriter.buffer, 0, lengthWriter.index), this.bytes.written()];
+  }
+
+  /** Empties the buffer for the next chunk (after {@link encoded}). */
+  clear(): void {
+    this.pending.length = 0;
+    this.pendingChars = 0;
     this.count = 0;
     this.bytes.clear();
   }

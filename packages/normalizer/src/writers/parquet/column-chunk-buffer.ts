@@ -113,20 +113,17 @@ export class ColumnChunkBuffer {
   writeTo(writer: ByteWriter, rows: number, levels: GrowableBytes): ParquetColumnChunk {
     levels.clear();
     writeDefinitionLevels(levels, this.rowsWithValue, this.count, rows);
-    let data: Uint8Array;
-    if (this.byteArrays) {
-      byteArrayPage.clear();
-      this.byteArrays.writeTo(byteArrayPage);
-      data = byteArrayPage.written();
-    } else {
-      data = this.kind === PlainKind.Boolean ? packBooleans(this.values.written()) : this.values.written();
-    }
+    const parts = this.byteArrays
+      ? this.byteArrays.encoded()
+      : [this.kind === PlainKind.Boolean ? packBooleans(this.values.written()) : this.values.written()];
+    let dataLength = 0;
+    for (const part of parts) dataLength += part.length;
     const encoding = this.byteArrays ? "DELTA_LENGTH_BYTE_ARRAY" : "PLAIN";
-    const compressed = snappyCompress(data);
+    const compressed = snappyCompress(...parts);
     const start = writer.offset;
     writePageHeader(writer, {
       type: "DATA_PAGE_V2",
-      uncompressed_page_size: levels.length + data.length,
+      uncompressed_page_size: levels.length + dataLength,
       compressed_page_size: levels.length + compressed.length,
       data_page_header_v2: {
         num_values: rows,
@@ -143,6 +140,7 @@ export class ColumnChunkBuffer {
     writer.appendBytes(compressed);
     this.count = 0;
     this.values.clear();
+    this.byteArrays?.clear();
     return {
       file_offset: BigInt(start),
       meta_data: {
@@ -151,16 +149,13 @@ export class ColumnChunkBuffer {
         path_in_schema: [this.element.name],
         codec: "SNAPPY",
         num_values: BigInt(rows),
-        total_uncompressed_size: BigInt(headerSize + levels.length + data.length),
+        total_uncompressed_size: BigInt(headerSize + levels.length + dataLength),
         total_compressed_size: BigInt(writer.offset - start),
         data_page_offset: BigInt(start),
       },
     };
   }
 }
-
-/** A BYTE_ARRAY chunk's encoded values, shared: one chunk is written at a time. */
-const byteArrayPage = new GrowableBytes(1 << 16);
 
 function plainKind(element: ParquetSchemaElement): PlainKind {
   switch (element.type) {
