@@ -185,6 +185,22 @@ describe("ParquetDataWriter", () => {
     expect(back).toEqual(rows.map((row) => ({ id: null, name: null, flag: null, ...row })));
   });
 
+  it("keeps values that come and go from row to row, and the chunks around them", async () => {
+    // Row groups of 1000 rows: an id in every third row (short runs only: levels as one bit-packed run),
+    // a name in the rows of a pattern that repeats every 7, a flag in long runs, and a column with
+    // no value in the first row group.
+    const rows = Array.from({ length: 2500 }, (_, n) => ({
+      id: n % 3 === 0 ? BigInt(n) : null,
+      name: [0, 1, 4].includes(n % 7) ? `n${n}` : null,
+      flag: Math.floor(n / 200) % 2 === 0 ? n % 2 === 0 : null,
+      late: n >= 1000 && n % 2 === 1 ? `late${n}` : null,
+    }));
+    const content = await writeWith(dir, "parquet", table("sparse", { id: "bigint", name: "text", flag: "bool", late: "text" }), [rows], {
+      parquetRowGroupSize: 1000,
+    });
+    expect(await readBack(content)).toEqual(rows);
+  });
+
   it("uses the destination's decimal precision and refuses values that overflow it", async () => {
     const caps = capabilities({ decimalPrecision: [5, 2] });
     const schema = table("t", { price: "decimal" });
