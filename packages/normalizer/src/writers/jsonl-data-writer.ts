@@ -14,7 +14,7 @@ import { InvalidDataValueException } from "./writer-exceptions.js";
  * - Date → its ISO string (`2024-05-01T10:20:30.000Z`);
  * - Uint8Array → a base64 string (RFC 4648, padded);
  * - objects and arrays (json columns) → nested JSON, with the same rules inside;
- * - NaN and ±Infinity → null (JSON has no literal for them);
+ * - NaN and ±Infinity → null (JSON has no literal for them); -0 → `-0.0`, or `0` in a bigint column;
  * - strings (also ISO timestamps, dates, times, numeric decimal text) as given.
  *
  * The file has no header, so new columns need no new file.
@@ -36,7 +36,19 @@ export class JsonlDataWriter extends TextDataWriterBase {
   }
 
   protected renderRow(row: DataRow): string {
-    return toJsonText(row);
+    const text = toJsonText(row);
+    // -0 is written `-0.0` to keep its sign in a double column; an integer column takes it as 0 (Math.round(-0.4)).
+    return text.includes("-0.0") && this.holdsIntegerMinusZero(row) ? toJsonText(this.withIntegerZeros(row)) : text;
+  }
+
+  private holdsIntegerMinusZero(row: DataRow): boolean {
+    return this.columns.some((column) => column.dataType === "bigint" && Object.is(row[column.name], -0));
+  }
+
+  private withIntegerZeros(row: DataRow): DataRow {
+    const fixed = { ...row };
+    for (const column of this.columns) if (column.dataType === "bigint" && Object.is(fixed[column.name], -0)) fixed[column.name] = 0;
+    return fixed;
   }
 
   /** Ends with a newline, so concatenated files stay valid jsonl. */

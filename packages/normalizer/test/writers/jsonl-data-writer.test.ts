@@ -28,6 +28,20 @@ describe("JsonlDataWriter", () => {
     );
   });
 
+  it("writes -0 as -0.0 in a double column and as 0 in a bigint one, whatever the text holds", async () => {
+    const numbers = table("numbers", { n: "bigint", x: "double", label: "text" });
+    const content = await writeWith(dir, "jsonl", numbers, [
+      [
+        { n: -0, x: -0, label: "-0.0" },
+        { n: 5, x: -0, label: "version -0.0" },
+        { n: Math.round(-0.4), label: "rounded" },
+      ],
+    ]);
+    expect(content.toString("utf8")).toBe(
+      '{"n":0,"x":-0.0,"label":"-0.0"}\n' + '{"n":5,"x":-0.0,"label":"version -0.0"}\n' + '{"n":0,"label":"rounded"}\n',
+    );
+  });
+
   it("keeps hostile strings intact (quotes, backslashes, newlines, emoji, NUL)", async () => {
     const hostile = 'say "hi"\\ \n\r\t 😀 \u0000 end';
     const content = await writeWith(dir, "jsonl", items, [[{ name: hostile }]]);
