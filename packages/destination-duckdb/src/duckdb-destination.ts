@@ -119,8 +119,7 @@ export class DuckdbDestination extends SqlDestinationBase<DuckdbClientConfigurat
   private database(config: DuckdbClientConfiguration, context: DestinationContext): DuckdbDatabase {
     if (this.ownDatabase) return this.ownDatabase;
     const location = config.credentials?.database;
-    const settings = config.duckdbSettings();
-    if (location === MEMORY_DATABASE) return (this.ownDatabase = DuckdbDatabase.memory(settings));
+    if (location === MEMORY_DATABASE) return (this.ownDatabase = DuckdbDatabase.memory(config.duckdbSettings()));
     const open = config.openOptions();
     if (location === PIPELINE_DATABASE) {
       mkdirSync(context.workingDir, { recursive: true });

@@ -38,17 +38,20 @@ export class JsonlDataWriter extends TextDataWriterBase {
   protected renderRow(row: DataRow): string {
     const text = toJsonText(row);
     // -0 is written `-0.0` to keep its sign in a double column; an integer column takes it as 0 (Math.round(-0.4)).
-    return text.includes("-0.0") && this.holdsIntegerMinusZero(row) ? toJsonText(this.withIntegerZeros(row)) : text;
+    if (!text.includes("-0.0")) return text;
+    const zeroed = this.withIntegerZeros(row);
+    return zeroed === row ? text : toJsonText(zeroed);
   }
 
-  private holdsIntegerMinusZero(row: DataRow): boolean {
-    return this.columns.some((column) => column.dataType === "bigint" && Object.is(row[column.name], -0));
-  }
-
+  /** The row with -0 in bigint columns as 0: a copy if any was, else the row itself. */
   private withIntegerZeros(row: DataRow): DataRow {
-    const fixed = { ...row };
-    for (const column of this.columns) if (column.dataType === "bigint" && Object.is(fixed[column.name], -0)) fixed[column.name] = 0;
-    return fixed;
+    let fixed: Record<string, unknown> | undefined;
+    for (const column of this.columns) {
+      if (column.dataType !== "bigint" || !Object.is(row[column.name], -0)) continue;
+      fixed ??= { ...row };
+      fixed[column.name] = 0;
+    }
+    return fixed ?? row;
   }
 
   /** Ends with a newline, so concatenated files stay valid jsonl. */

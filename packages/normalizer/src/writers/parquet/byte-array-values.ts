@@ -68,10 +68,8 @@ export class ByteArrayValues {
     return [new Uint8Array(lengthWriter.buffer, 0, lengthWriter.index), this.bytes.written()];
   }
 
-  /** Empties the buffer for the next chunk (after {@link encoded}). */
+  /** Empties the buffer for the next chunk (after {@link encoded}, which encoded the pending values). */
   clear(): void {
-    this.pending.length = 0;
-    this.pendingChars = 0;
     this.count = 0;
     this.bytes.clear();
   }
