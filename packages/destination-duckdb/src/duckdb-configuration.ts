@@ -109,7 +109,7 @@ export class DuckdbClientConfiguration {
 
   /** The settings DuckDB opens the database with: those configured, and the allocator's. */
   duckdbSettings(): Record<string, string> {
-    const settings: Record<string, string> = { ...ALLOCATOR_SETTINGS };
+    const settings: Record<string, string> = { ...ALLOCATOR_SETTINGS, ...FILE_CACHE_SETTINGS };
     if (this.memoryLimit !== undefined) settings.memory_limit = this.memoryLimit;
     if (this.threads !== undefined) settings.threads = String(this.threads);
     if (this.preserveInsertionOrder !== undefined) settings.preserve_insertion_order = String(this.preserveInsertionOrder);
@@ -126,6 +126,14 @@ export class DuckdbClientConfiguration {
  * slower (105 s against 120 s).
  */
 const ALLOCATOR_SETTINGS = { allocator_flush_threshold: "8MB", allocator_background_threads: "true" };
+
+/**
+ * DuckDB keeps the files it reads in its buffer pool, for the next query of
+ * the same file; a load reads each job file once. Loading 1M GitHub events
+ * (parquet) held 290 MB of them at the peak: off, the peak fell from
+ * 1.47 GB to 1.26 GB at the same speed.
+ */
+const FILE_CACHE_SETTINGS = { enable_external_file_cache: "false" };
 
 /** Rows per row group when none is configured (see `DuckdbClientConfiguration.rowGroupSize`). */
 export const DEFAULT_ROW_GROUP_SIZE = 10_240;

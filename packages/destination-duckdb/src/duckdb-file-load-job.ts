@@ -9,6 +9,7 @@ import {
 } from "@dlt-ts/core";
 import { SqlLoadJobBase, type SqlLoadJobHost, type TypeMapper } from "@dlt-ts/sql";
 import { escapeDuckdbLiteral } from "./duckdb-capabilities.js";
+import { DuckdbSqlClient } from "./duckdb-sql-client.js";
 
 /** Formats DuckDB reads itself. */
 export type DuckdbReadableFormat = "jsonl" | "csv" | "parquet";
@@ -95,6 +96,12 @@ export class DuckdbFileLoadJob extends SqlLoadJobBase {
     private readonly typeMapper: TypeMapper,
   ) {
     super(host, request);
+  }
+
+  override async run(): Promise<void> {
+    await super.run();
+    const client = this.host.sqlClientFor(this.request.table.name);
+    if (client instanceof DuckdbSqlClient) await client.releaseCachedBlocks();
   }
 
   protected async load(tx: SqlClient, qualifiedTableName: string): Promise<void> {

@@ -122,6 +122,11 @@ export class DuckdbSqlClient extends SqlClientBase {
     return connection.connection;
   }
 
+  /** After a load job: see {@link DuckdbDatabase.releaseCachedBlocks}. Outside a transaction. */
+  async releaseCachedBlocks(): Promise<void> {
+    await this.withConnection((connection) => this.database.releaseCachedBlocks((connection as DuckdbConnection).connection));
+  }
+
   protected async acquireConnection(): Promise<SqlConnection> {
     // Wait for the caller before us, then hold the connection until release().
     const session = this.session;

@@ -51,7 +51,7 @@ describe("DuckDB settings", () => {
     expect([code.preserve_insertion_order, code.threads]).toEqual(["false", "2"]);
   });
 
-  it("bound memory_limit by default: 256 MB per thread, at least 1 GB", async () => {
+  it("bound memory_limit by default: 256 MB per thread, at least 1 GB; and do not cache the files read", async () => {
     expect([defaultDuckdbMemoryLimit(1), defaultDuckdbMemoryLimit(2), defaultDuckdbMemoryLimit(4), defaultDuckdbMemoryLimit(16)]).toEqual([
       "1024MB",
       "1024MB",
@@ -66,9 +66,13 @@ describe("DuckDB settings", () => {
       progress: "none",
     });
     await p.run([{ id: 1 }], { tableName: "items" });
-    const [row] = await p.dataset().query<{ memory_limit: string }>("SELECT current_setting('memory_limit') AS memory_limit");
+    const [row] = await p.dataset().query<{ memory_limit: string; file_cache: boolean }>(
+      "SELECT current_setting('memory_limit') AS memory_limit, current_setting('enable_external_file_cache') AS file_cache",
+    );
     // 8 threads: 2048MB, which DuckDB reports in binary units.
     expect(row!.memory_limit).toBe("1.9 GiB");
+    // Job files are read once: not cached.
+    expect(row!.file_cache).toBe(false);
   });
 
   it("give the database file row groups of 10240 rows, or the configured size, under the file's own catalog name", async () => {
@@ -281,5 +285,62 @@ describe("a database invalidated by a failed checkpoint", () => {
     expect(info.hasFailedJobs).toBe(false);
     const rows = await p.dataset().query<{ id: number }>("SELECT id FROM items ORDER BY id");
     expect(rows.map((r) => Number(r.id))).toEqual([0, 1, 2]);
+  });
+});
+
+describe("the blocks a load wrote", () => {
+  const tableBlocksMb = async (sql: DuckdbSqlClient) => {
+    const [row] = await sql.query<{ mb: number }>("SELECT (sum(memory_usage_bytes) / 1e6)::DOUBLE AS mb FROM duckdb_memory() WHERE tag = 'BASE_TABLE'");
+    return row!.mb;
+  };
+  // Rows enough to be written to the file while the statement runs, its blocks left loaded (about 30 MB).
+  const LOAD = "INSERT INTO t SELECT range AS id, repeat(range::VARCHAR, 20) AS body FROM range(400000)";
+
+  it("are let go after a load job, the memory_limit as it was, the data still there", async () => {
+    const database = DuckdbDatabase.file(path.join(tempDir(), "release.duckdb"), { memoryLimit: new AdaptiveMemoryLimit(1024) });
+    const sql = new DuckdbSqlClient(duckdbCapabilities(), "main", database);
+    try {
+      await sql.execute("CREATE TABLE t (id BIGINT, body VARCHAR)");
+      await sql.execute(LOAD);
+      const loaded = await tableBlocksMb(sql);
+      expect(loaded).toBeGreaterThan(20);
+      await sql.releaseCachedBlocks();
+      // Down to the limit set for a moment (16MB).
+      expect(await tableBlocksMb(sql)).toBeLessThanOrEqual(16);
+      const [row] = await sql.query<{ n: number; memory_limit: string }>("SELECT count(*)::INTEGER AS n, current_setting('memory_limit') AS memory_limit FROM t");
+      expect(row).toEqual({ n: 400_000, memory_limit: "976.5 MiB" });
+    } finally {
+      await sql.close();
+    }
+  });
+
+  it("stay while another connection is open, whose statement may need the memory", async () => {
+    const file = path.join(tempDir(), "shared.duckdb");
+    const database = DuckdbDatabase.file(file, { memoryLimit: new AdaptiveMemoryLimit(1024) });
+    const sql = new DuckdbSqlClient(duckdbCapabilities(), "main", database);
+    const other = await database.connect();
+    try {
+      await sql.execute("CREATE TABLE t (id BIGINT, body VARCHAR)");
+      await sql.execute(LOAD);
+      const loaded = await tableBlocksMb(sql);
+      await sql.releaseCachedBlocks();
+      expect(await tableBlocksMb(sql)).toBe(loaded);
+    } finally {
+      database.disconnect(other);
+      await sql.close();
+    }
+  });
+
+  it("are let go only under a limit dlt-ts set: a database opened by the user keeps its own", async () => {
+    const instance = await DuckDBInstance.create(":memory:", { memory_limit: "1GB" });
+    const sql = new DuckdbSqlClient(duckdbCapabilities(), "main", DuckdbDatabase.fromInstance(instance));
+    try {
+      await sql.releaseCachedBlocks();
+      const [row] = await sql.query<{ memory_limit: string }>("SELECT current_setting('memory_limit') AS memory_limit");
+      expect(row!.memory_limit).toBe("953.6 MiB");
+    } finally {
+      await sql.close();
+      instance.closeSync();
+    }
   });
 });
