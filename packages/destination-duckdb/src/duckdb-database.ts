@@ -179,10 +179,13 @@ export class DuckdbDatabase {
    * they stay loaded (on 600 columns of GitHub events: 400 MB at 1M
    * records) until the buffer pool reaches memory_limit, though a load never
    * reads them back. DuckDB has no statement that only evicts, so the limit
-   * is set very low — which evicts all it can, and fails once it cannot
-   * evict more — and then set back. Only on a file this process opened
-   * with a limit it knows, and only when no other connection is open: a
-   * statement running there could fail for want of the memory.
+   * is set low for a moment — DuckDB evicts unpinned blocks until the pool
+   * fits it (or refuses, having evicted all it could), and its allocator
+   * hands the memory back — then set back: between job files a load of 100k
+   * events held 160 MB of RSS instead of 640 MB, as fast. Only on a file
+   * this process opened with a limit it knows, and only when no other
+   * connection is open: a statement running there could fail for want of
+   * the memory.
    */
   async releaseCachedBlocks(connection: DuckDBConnection): Promise<void> {
     const limit = this.openOptions.settings?.memory_limit ?? this.openOptions.memoryLimit?.setting;
