@@ -323,6 +323,7 @@ describe("the blocks a load wrote", () => {
       await sql.execute("CREATE TABLE t (id BIGINT, body VARCHAR)");
       await sql.execute(LOAD);
       const loaded = await tableBlocksMb(sql);
+      expect(loaded).toBeGreaterThan(20);
       await sql.releaseCachedBlocks();
       expect(await tableBlocksMb(sql)).toBe(loaded);
     } finally {
