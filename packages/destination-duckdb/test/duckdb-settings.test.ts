@@ -296,14 +296,20 @@ describe("the blocks a load wrote", () => {
   // Rows enough to be written to the file while the statement runs, its blocks left loaded (about 30 MB).
   const LOAD = "INSERT INTO t SELECT range AS id, repeat(range::VARCHAR, 20) AS body FROM range(400000)";
 
+  /** Loads LOAD into a new table t; the MB of table blocks left loaded. */
+  const load = async (sql: DuckdbSqlClient) => {
+    await sql.execute("CREATE TABLE t (id BIGINT, body VARCHAR)");
+    await sql.execute(LOAD);
+    const loaded = await tableBlocksMb(sql);
+    expect(loaded).toBeGreaterThan(20);
+    return loaded;
+  };
+
   it("are let go after a load job, the memory_limit as it was, the data still there", async () => {
     const database = DuckdbDatabase.file(path.join(tempDir(), "release.duckdb"), { memoryLimit: new AdaptiveMemoryLimit(1024) });
     const sql = new DuckdbSqlClient(duckdbCapabilities(), "main", database);
     try {
-      await sql.execute("CREATE TABLE t (id BIGINT, body VARCHAR)");
-      await sql.execute(LOAD);
-      const loaded = await tableBlocksMb(sql);
-      expect(loaded).toBeGreaterThan(20);
+      const loaded = await load(sql);
       await sql.releaseCachedBlocks();
       // Down to the limit set for a moment (16MB).
       expect(await tableBlocksMb(sql)).toBeLessThanOrEqual(16);
@@ -320,10 +326,7 @@ describe("the blocks a load wrote", () => {
     const sql = new DuckdbSqlClient(duckdbCapabilities(), "main", database);
     const other = await database.connect();
     try {
-      await sql.execute("CREATE TABLE t (id BIGINT, body VARCHAR)");
-      await sql.execute(LOAD);
-      const loaded = await tableBlocksMb(sql);
-      expect(loaded).toBeGreaterThan(20);
+      const loaded = await load(sql);
       await sql.releaseCachedBlocks();
       expect(await tableBlocksMb(sql)).toBe(loaded);
     } finally {
