@@ -167,6 +167,15 @@ describe("ParquetDataWriter", () => {
     expect(back[0]!.c0).toBe(0n);
   });
 
+  it("starts a new row group once 16 MiB of values are pending, whatever its rows", async () => {
+    // A million characters a row: the 17th row takes the group past 16 MiB.
+    const rows = Array.from({ length: 20 }, (_, i) => ({ id: BigInt(i), body: String.fromCharCode(97 + i).repeat(1_000_000) }));
+    const content = await writeWith(dir, "parquet", table("big", { id: "bigint", body: "text" }), [rows]);
+    expect(parquetMetadata(arrayBuffer(content)).row_groups.map((g) => g.num_rows)).toEqual([17n, 3n]);
+    const back = await parquetReadObjects({ file: arrayBuffer(content), columns: ["id"] });
+    expect(back.map((row) => row.id)).toEqual(rows.map((row) => row.id));
+  });
+
   it("keeps every run of nulls and values, and repeated text, through its own encoder", async () => {
     // Runs of 1 to 20 values and nulls, so definition levels mix RLE runs and bit-packed groups;
     // long repeated text exercises snappy's copies; booleans are bit-packed values.

@@ -1,14 +1,11 @@
-import type { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { snappyCompress } from "./snappy-compress.js";
 import type { ByteWriter } from "hyparquet-writer";
 import type { ParquetSchemaElement } from "../parquet-schema.js";
 import { ByteArrayValues } from "./byte-array-values.js";
 import { writeDefinitionLevels } from "./definition-levels.js";
+import type { ParquetColumnChunk } from "./file-footer.js";
 import { GrowableBytes } from "./growable-bytes.js";
-
-/** hyparquet's ColumnChunk, taken from the writer's metadata so hyparquet need not be a direct dependency. */
-export type ParquetColumnChunk = Parameters<typeof writeMetadata>[1]["row_groups"][number]["columns"][number];
 
 /** How a column's values are encoded, by physical type. */
 const enum PlainKind {
