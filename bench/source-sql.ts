@@ -6,10 +6,10 @@ import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { destination, pipeline, type DataItem } from "dlt-ts";
 import { sqlTable } from "@dlt-ts/source-sql";
-// Internals, to measure the cursor read path next to the COPY one.
-import { loadPgModules, PostgresConnection } from "../packages/source-sql/src/postgres-connection";
-import { buildSelect } from "../packages/source-sql/src/select-query";
-import { resolveSqlCredentials } from "../packages/source-sql/src/sql-database-configuration";
+// Internals (of the built package, as the rest), to measure the cursor read path next to the COPY one.
+import { loadPgModules, PostgresConnection } from "../packages/source-sql/dist/postgres-connection";
+import { buildSelect } from "../packages/source-sql/dist/select-query";
+import { resolveSqlCredentials } from "../packages/source-sql/dist/sql-database-configuration";
 import { peakRssMb, perSecond } from "./workload";
 
 /*

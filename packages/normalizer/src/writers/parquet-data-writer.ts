@@ -199,14 +199,17 @@ export class ParquetDataWriter implements DataWriter {
 
 /**
  * Bytes of values (text as characters, other values 8 bytes) after which a
- * row group is written, whatever its rows: a row group of a wide API table
- * is held whole until written, with buffers grown by doubling. Measured on
- * GitHub events (600 columns, 5 000 rows a group by
- * {@link DEFAULT_ROW_GROUP_VALUES}: 43 MB of text): peak RSS of normalize
- * with two workers at 100k records 706 → 602–618 MB, at 8 MB 602–616 MB,
- * at 4 MB 643 MB (more, smaller column chunks).
+ * row group is written, whatever its rows: a row group is held whole until
+ * written, and a table of large values (documents, blobs) would otherwise
+ * hold as many of them as the row group has rows (10 000 of 1 MB: 10 GB).
+ * Not lower, because DuckDB
+ * loads small row groups slower and with more memory: GitHub events in row
+ * groups of 16 MB of text (1 900 rows) normalized in less memory (peak RSS
+ * with two workers 528–538 MB against 611 MB at 100k records) but loaded
+ * in 18.7–21.8 s peaking at 717–721 MB, against 13.2–17.0 s and 621–630 MB
+ * in their row groups of 43 MB (5 000 rows, set by the values bound).
  */
-const ROW_GROUP_BYTES = 16 * 1024 * 1024;
+const ROW_GROUP_BYTES = 64 * 1024 * 1024;
 
 /** "PAR1", which opens and closes every parquet file. */
 const PARQUET_MAGIC = 0x31524150;

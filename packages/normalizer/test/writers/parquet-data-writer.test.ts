@@ -167,11 +167,12 @@ describe("ParquetDataWriter", () => {
     expect(back[0]!.c0).toBe(0n);
   });
 
-  it("starts a new row group once 16 MiB of values are pending, whatever its rows", async () => {
-    // A million characters a row: the 17th row takes the group past 16 MiB.
-    const rows = Array.from({ length: 20 }, (_, i) => ({ id: BigInt(i), body: String.fromCharCode(97 + i).repeat(1_000_000) }));
+  it("starts a new row group once 64 MiB of values are pending, whatever its rows", async () => {
+    // 12 million characters a row: the 6th row takes the group past 64 MiB.
+    const body = "a".repeat(12_000_000);
+    const rows = Array.from({ length: 8 }, (_, i) => ({ id: BigInt(i), body }));
     const content = await writeWith(dir, "parquet", table("big", { id: "bigint", body: "text" }), [rows]);
-    expect(parquetMetadata(arrayBuffer(content)).row_groups.map((g) => g.num_rows)).toEqual([17n, 3n]);
+    expect(parquetMetadata(arrayBuffer(content)).row_groups.map((g) => g.num_rows)).toEqual([6n, 2n]);
     const back = await parquetReadObjects({ file: arrayBuffer(content), columns: ["id"] });
     expect(back.map((row) => row.id)).toEqual(rows.map((row) => row.id));
   });
