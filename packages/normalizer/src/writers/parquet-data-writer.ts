@@ -30,10 +30,10 @@ const MIN_DEFAULT_ROW_GROUP_SIZE = 1_000;
  * (types in {@link parquetColumnPlan}) go straight into their column's
  * {@link ColumnChunkBuffer} (numbers as PLAIN bytes, text and binary kept
  * until the chunk is written as DELTA_LENGTH_BYTE_ARRAY), nulls taking no space, and
- * every `parquetRowGroupSize` rows become one row group handed to the
- * stream at once. So memory holds at most one row group, however large the
- * file grows; the footer is written at close by hyparquet-writer's thrift
- * code. SNAPPY compression, no dictionaries and no column statistics: job
+ * every `parquetRowGroupSize` rows (or {@link ROW_GROUP_BYTES} of values)
+ * become one row group handed to the stream at once. So memory holds at
+ * most one row group, however large the file grows, and the footer so far
+ * as bytes ({@link ParquetFooter}). SNAPPY compression, no dictionaries and no column statistics: job
  * files are read once by a loader, never queried.
  *
  * Why not hyparquet-writer's `ParquetWriter`: it takes a row group as one
@@ -202,12 +202,12 @@ export class ParquetDataWriter implements DataWriter {
  * row group is written, whatever its rows: a row group is held whole until
  * written, and a table of large values (documents, blobs) would otherwise
  * hold as many of them as the row group has rows (10 000 of 1 MB: 10 GB).
- * Not lower, because DuckDB
- * loads small row groups slower and with more memory: GitHub events in row
- * groups of 16 MB of text (1 900 rows) normalized in less memory (peak RSS
- * with two workers 528–538 MB against 611 MB at 100k records) but loaded
- * in 18.7–21.8 s peaking at 717–721 MB, against 13.2–17.0 s and 621–630 MB
- * in their row groups of 43 MB (5 000 rows, set by the values bound).
+ * Not lower, because DuckDB loads small row groups slower and with more
+ * memory: GitHub events in row groups of 16 MB of text (1 900 rows)
+ * normalized in less memory (peak RSS with two workers 528–538 MB against
+ * 611 MB at 100k records) but loaded in 18.7–21.8 s peaking at 717–721 MB,
+ * against 13.2–17.0 s and 621–630 MB in their row groups of 43 MB (5 000
+ * rows, set by the values bound).
  */
 const ROW_GROUP_BYTES = 64 * 1024 * 1024;
 
