@@ -1,5 +1,7 @@
 import { capabilities } from "@dlt-ts/core";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { ByteWriter } from "hyparquet-writer";
+import { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import { table, tempDir, writeWith } from "./writer-test-helpers.js";
 
 const { dir, cleanup } = tempDir();
@@ -175,6 +177,21 @@ describe("ParquetDataWriter", () => {
     expect(parquetMetadata(arrayBuffer(content)).row_groups.map((g) => g.num_rows)).toEqual([6n, 2n]);
     const back = await parquetReadObjects({ file: arrayBuffer(content), columns: ["id"] });
     expect(back.map((row) => row.id)).toEqual(rows.map((row) => row.id));
+  });
+
+  it("writes the footer, row group by row group, byte for byte as hyparquet-writer writes the same metadata", async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ ...fullRow, id: BigInt(i), name: i % 3 ? `n${i}` : null }));
+    // 20 row groups: more than the 14 a one-byte thrift list header counts.
+    const content = await writeWith(dir, "parquet", allTypes, [rows], { parquetRowGroupSize: 2 });
+    const metadata = parquetMetadata(arrayBuffer(content));
+    expect(metadata.row_groups).toHaveLength(20);
+    const reference = new ByteWriter();
+    writeMetadata(reference, metadata);
+    const footerLength = content.readUInt32LE(content.length - 8);
+    expect(Buffer.from(reference.getBytes())).toEqual(content.subarray(content.length - 8 - footerLength, content.length - 4));
+    expect(metadata.created_by).toBe("dlt-ts");
+    expect(metadata.num_rows).toBe(40n);
+    expect((await readBack(content)).map((row) => row.id)).toEqual(rows.map((row) => row.id));
   });
 
   it("keeps every run of nulls and values, and repeated text, through its own encoder", async () => {
