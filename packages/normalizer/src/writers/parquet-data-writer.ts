@@ -101,6 +101,7 @@ export class ParquetDataWriter implements DataWriter {
       this.pendingRows++;
       this.itemsCount++;
       if (this.pendingRows >= this.rowGroupSize || this.pendingBytes >= ROW_GROUP_BYTES) await this.writeRowGroup();
+      else if (this.pendingRows % ENCODE_TEXT_EVERY_ROWS === 0) for (const chunk of this.chunks) chunk.encodePendingText();
     }
   }
 
@@ -211,6 +212,18 @@ export class ParquetDataWriter implements DataWriter {
  * rows, set by the values bound).
  */
 const ROW_GROUP_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Rows after which every text column's waiting strings are encoded, however
+ * few: a sparse column of a wide table gathers its batch of strings over
+ * thousands of rows, long enough for them to reach V8's old generation and
+ * die there, which grew each normalize worker's heap to ~125 MB of mostly
+ * garbage. Encoded every 256 rows they die young: on 100k GitHub events
+ * (two workers) heaps of ~60 MB, peak RSS 494–509 MB against 611–632 MB,
+ * and normalize 8.6–9.2 s against 10.5–11.1 s (less time in GC); every 64
+ * rows measured the same, every 1024 as never.
+ */
+const ENCODE_TEXT_EVERY_ROWS = 256;
 
 /** "PAR1", which opens and closes every parquet file. */
 const PARQUET_MAGIC = 0x31524150;

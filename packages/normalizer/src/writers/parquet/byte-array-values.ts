@@ -27,7 +27,9 @@ const BATCH_CHARS = 1 << 15;
  * lived long enough to be promoted to V8's old generation, which grew to
  * several times the text (the parquet normalizer of GitHub events peaked
  * at about 400 MB per thread, csv at 170 MB). Encoded in batches, the
- * strings die young and the text is held as bytes.
+ * strings die young and the text is held as bytes; the writer also has a
+ * sparse column's few strings encoded every few hundred rows
+ * ({@link encodePending}), as they would otherwise wait long for a batch.
  */
 export class ByteArrayValues {
   count = 0;
@@ -75,7 +77,7 @@ export class ByteArrayValues {
   }
 
   /** Encodes the pending values after the encoded ones: strings joined in one call, binary as it is. */
-  private encodePending(): void {
+  encodePending(): void {
     const values = this.pending;
     if (values.length === 0) return;
     const first = this.count - values.length;

@@ -95,6 +95,11 @@ export class ColumnChunkBuffer {
     }
   }
 
+  /** Encodes a text column's waiting strings now (see ParquetDataWriter's ENCODE_TEXT_EVERY_ROWS). */
+  encodePendingText(): void {
+    this.byteArrays?.encodePending();
+  }
+
   /** Takes back the value of row `row`, if it has one (a row that failed half-way). */
   dropRow(row: number): void {
     if (this.count > 0 && this.rowsWithValue[this.count - 1] === row) this.dropLast();
