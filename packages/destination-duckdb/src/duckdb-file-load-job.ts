@@ -101,7 +101,7 @@ export class DuckdbFileLoadJob extends SqlLoadJobBase {
   override async run(): Promise<void> {
     await super.run();
     const client = this.host.sqlClientFor(this.request.table.name);
-    if (client instanceof DuckdbSqlClient) await client.releaseCachedBlocks();
+    if (client instanceof DuckdbSqlClient) await client.releaseAfterLoad((await fs.stat(this.request.filePath)).size);
   }
 
   protected async load(tx: SqlClient, qualifiedTableName: string): Promise<void> {

@@ -122,8 +122,20 @@ export class DuckdbSqlClient extends SqlClientBase {
     return connection.connection;
   }
 
-  /** After a load job: see {@link DuckdbDatabase.releaseCachedBlocks}. Outside a transaction. */
-  async releaseCachedBlocks(): Promise<void> {
+  /**
+   * After a load job of a file of `fileBytes`, outside a transaction: lets
+   * go of what DuckDB keeps of the load, by closing the connection when
+   * the database is due to be opened afresh (see
+   * {@link DuckdbDatabase.reopenDue}), else by evicting the blocks it wrote
+   * (see {@link DuckdbDatabase.releaseCachedBlocks}).
+   */
+  async releaseAfterLoad(fileBytes: number): Promise<void> {
+    if (this.database.reopenDue(fileBytes)) {
+      // Here, not in the close: closing checkpoints too, but synchronously, holding up the event loop for seconds.
+      await this.execute("CHECKPOINT");
+      await this.endConnections();
+      return;
+    }
     await this.withConnection((connection) => this.database.releaseCachedBlocks((connection as DuckdbConnection).connection));
   }
 
@@ -150,6 +162,8 @@ export class DuckdbSqlClient extends SqlClientBase {
     const opening = session.connection;
     if (!opening) return;
     session.connection = undefined;
+    // A connection opened after this one needs its own.
+    session.searchPathSet = false;
     await session.leased;
     let connection: DuckDBConnection;
     try {

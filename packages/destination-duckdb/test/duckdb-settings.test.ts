@@ -6,7 +6,7 @@ import { DatabaseTransientException } from "@dlt-ts/core";
 import { DuckdbDatabase, DuckdbSqlClient, duckdb, duckdbCapabilities } from "@dlt-ts/destination-duckdb";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { defaultDuckdbMemoryLimit } from "../src/duckdb-configuration";
-import type { DuckdbOpenOptions } from "../src/duckdb-database";
+import { REOPEN_AFTER_LOADED_BYTES, type DuckdbOpenOptions } from "../src/duckdb-database";
 import { AdaptiveMemoryLimit } from "../src/duckdb-memory-limit";
 
 /* DuckDB's own settings as config of the destination: they reach the database DuckDB opens. */
@@ -310,7 +310,7 @@ describe("the blocks a load wrote", () => {
     const sql = new DuckdbSqlClient(duckdbCapabilities(), "main", database);
     try {
       const loaded = await load(sql);
-      await sql.releaseCachedBlocks();
+      await sql.releaseAfterLoad(0);
       // Down to the limit set for a moment (16MB).
       expect(await tableBlocksMb(sql)).toBeLessThanOrEqual(16);
       const [row] = await sql.query<{ n: number; memory_limit: string }>("SELECT count(*)::INTEGER AS n, current_setting('memory_limit') AS memory_limit FROM t");
@@ -327,7 +327,7 @@ describe("the blocks a load wrote", () => {
     const other = await database.connect();
     try {
       const loaded = await load(sql);
-      await sql.releaseCachedBlocks();
+      await sql.releaseAfterLoad(0);
       expect(await tableBlocksMb(sql)).toBe(loaded);
     } finally {
       database.disconnect(other);
@@ -339,12 +339,59 @@ describe("the blocks a load wrote", () => {
     const instance = await DuckDBInstance.create(":memory:", { memory_limit: "1GB" });
     const sql = new DuckdbSqlClient(duckdbCapabilities(), "main", DuckdbDatabase.fromInstance(instance));
     try {
-      await sql.releaseCachedBlocks();
+      await sql.releaseAfterLoad(0);
       const [row] = await sql.query<{ memory_limit: string }>("SELECT current_setting('memory_limit') AS memory_limit");
       expect(row!.memory_limit).toBe("953.6 MiB");
     } finally {
       await sql.close();
       instance.closeSync();
+    }
+  });
+});
+
+describe("the database a load job wrote to", () => {
+  const MIB = 1024 * 1024;
+  // A temp table lives as long as the connection that made it: gone when the file is opened afresh.
+  const sameConnection = async (sql: DuckdbSqlClient) =>
+    (await sql.query("SELECT 1 FROM duckdb_tables() WHERE table_name = 'marker' AND temporary")).length === 1;
+
+  async function loaded(file: string): Promise<DuckdbSqlClient> {
+    const sql = new DuckdbSqlClient(duckdbCapabilities(), "ds", DuckdbDatabase.file(file, { memoryLimit: new AdaptiveMemoryLimit(1024) }));
+    await sql.createDataset();
+    await sql.execute("CREATE TABLE items AS SELECT range AS id FROM range(1000)");
+    await sql.execute("CREATE TEMP TABLE marker (x INTEGER)");
+    return sql;
+  }
+
+  it(`is opened afresh once ${REOPEN_AFTER_LOADED_BYTES / MIB} MiB of job files loaded, in the dataset, the data there`, async () => {
+    const sql = await loaded(path.join(tempDir(), "reopen.duckdb"));
+    try {
+      await sql.releaseAfterLoad(REOPEN_AFTER_LOADED_BYTES / 2);
+      expect(await sameConnection(sql)).toBe(true);
+      await sql.releaseAfterLoad(REOPEN_AFTER_LOADED_BYTES / 2);
+      expect(await sameConnection(sql)).toBe(false);
+      // Unqualified: the new connection searches the dataset too.
+      const [row] = await sql.query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM items");
+      expect(row!.n).toBe(1000);
+      // Counted again from the new open.
+      await sql.execute("CREATE TEMP TABLE marker (x INTEGER)");
+      await sql.releaseAfterLoad(REOPEN_AFTER_LOADED_BYTES / 2);
+      expect(await sameConnection(sql)).toBe(true);
+    } finally {
+      await sql.close();
+    }
+  });
+
+  it("stays open while another connection is open", async () => {
+    const file = path.join(tempDir(), "kept.duckdb");
+    const sql = await loaded(file);
+    const other = await DuckdbDatabase.file(file).connect();
+    try {
+      await sql.releaseAfterLoad(REOPEN_AFTER_LOADED_BYTES);
+      expect(await sameConnection(sql)).toBe(true);
+    } finally {
+      DuckdbDatabase.file(file).disconnect(other);
+      await sql.close();
     }
   });
 });
