@@ -19,6 +19,7 @@ import { LoadException, LoadJobNeedsStaging, LoadJobUnknownTable, type LoadFailu
 import type { LoaderOptions, LoaderSettings } from "./loader-options.js";
 import type { LoadJobResult, LoadPackageResult } from "./load-result.js";
 import { describeError } from "./describe-error.js";
+import { largestFirstWithinTable } from "./job-order.js";
 
 /** Package state key listing the root tables whose `completeTableChain` already ran. */
 const COMPLETED_CHAINS_KEY = "completedTableChains";
@@ -178,14 +179,15 @@ export class PackageLoad {
   }
 
   /**
-   * Jobs to run (resumed first, then new, each in file order); jobs finished
+   * Jobs to run (resumed first in file order, then new ones, see
+   * {@link largestFirstWithinTable}); jobs finished
    * by an earlier run go straight to the results. A failed job left by a run
    * killed while aborting the package aborts it again (with raiseOnFailedJobs).
    */
   private async collectJobs(): Promise<QueuedJob[]> {
     const { loadId, normalized } = this;
     const started = await normalized.listJobs(loadId, "started_jobs");
-    const fresh = await normalized.listJobs(loadId, "new_jobs");
+    const fresh = await largestFirstWithinTable(await normalized.listJobs(loadId, "new_jobs"), (f) => normalized.jobPath(loadId, "new_jobs", f));
     const completed = await normalized.listJobs(loadId, "completed_jobs");
     const failed = await normalized.listJobs(loadId, "failed_jobs");
     this.jobsTotal = started.length + fresh.length + completed.length + failed.length;
