@@ -131,8 +131,12 @@ export class DuckdbSqlClient extends SqlClientBase {
    */
   async releaseAfterLoad(fileBytes: number): Promise<void> {
     if (this.database.reopenDue(fileBytes)) {
-      // Here, not in the close: closing checkpoints too, but synchronously, holding up the event loop for seconds.
-      await this.execute("CHECKPOINT");
+      try {
+        // Here, not in the close: closing checkpoints too, but synchronously, holding up the event loop for seconds.
+        await this.execute("CHECKPOINT");
+      } catch {
+        // A transaction began elsewhere meanwhile: the close checkpoints instead. The job itself is done either way.
+      }
       await this.endConnections();
       return;
     }
