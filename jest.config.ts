@@ -29,6 +29,8 @@ const config: Config = {
     "^dlt-ts-destination-sqlite$": "<rootDir>/examples/third-party-destination/src/index.ts",
   },
   modulePathIgnorePatterns: ["<rootDir>/packages/.*/dist/"],
+  // Database tests that take 1–2 s alone took over jest's default 5 s with the whole suite on two busy cores.
+  testTimeout: 30_000,
 };
 
 export default config;

@@ -83,5 +83,7 @@ export function duckdbCapabilities(): DestinationCapabilities {
     // 100k GitHub events (17 parquet files, best of 2, same hour): 12.6 s sequential against
     // 14.9 s with up to 20 jobs in flight.
     loaderParallelismStrategy: "sequential",
+    // A short file between full ones leaves a small row group that DuckDB's next checkpoint rewrites with its neighbours.
+    loadLargerFilesFirst: true,
   });
 }

@@ -8,8 +8,8 @@ import { parseJobFileName } from "@dlt-ts/core";
  * `file_max_items`) then loads last: loaded between full files, its one
  * small row group made DuckDB's next checkpoint merge row groups it had
  * written, 6 s and ~400 MB above the rest of the load of 1M GitHub events.
- * Other destinations load each file as it comes; for them the order is
- * only ever the table order.
+ * For destinations whose capabilities ask (`loadLargerFilesFirst`: DuckDB);
+ * a sink keeps file order.
  */
 export async function largestFirstWithinTable(fileNames: readonly string[], pathOf: (fileName: string) => string): Promise<string[]> {
   const sized = await Promise.all(

@@ -179,15 +179,16 @@ export class PackageLoad {
   }
 
   /**
-   * Jobs to run (resumed first in file order, then new ones, see
-   * {@link largestFirstWithinTable}); jobs finished
+   * Jobs to run (resumed first, then new, each in file order, or new ones
+   * by {@link largestFirstWithinTable} where the destination asks); jobs finished
    * by an earlier run go straight to the results. A failed job left by a run
    * killed while aborting the package aborts it again (with raiseOnFailedJobs).
    */
   private async collectJobs(): Promise<QueuedJob[]> {
     const { loadId, normalized } = this;
     const started = await normalized.listJobs(loadId, "started_jobs");
-    const fresh = await largestFirstWithinTable(await normalized.listJobs(loadId, "new_jobs"), (f) => normalized.jobPath(loadId, "new_jobs", f));
+    let fresh = await normalized.listJobs(loadId, "new_jobs");
+    if (this.client.capabilities.loadLargerFilesFirst) fresh = await largestFirstWithinTable(fresh, (f) => normalized.jobPath(loadId, "new_jobs", f));
     const completed = await normalized.listJobs(loadId, "completed_jobs");
     const failed = await normalized.listJobs(loadId, "failed_jobs");
     this.jobsTotal = started.length + fresh.length + completed.length + failed.length;

@@ -255,17 +255,23 @@ describe("Loader", () => {
       expect(dest.order).toEqual(Object.keys(many).sort());
     });
 
-    it("sequential: a table's larger files first, so its short last file loads last", async () => {
-      await writePackage(s.normalized, "1", schema, {
+    it("sequential, where the destination asks: a table's larger files first, so its short last file loads last", async () => {
+      const files = {
         "customers.a.0.jsonl": rows(1),
         "customers.b.0.jsonl": rows(5),
         "orders.a.0.jsonl": rows(2),
         "orders.b.0.jsonl": rows(9),
         "orders.c.0.jsonl": rows(4),
-      });
-      const dest = new FakeDestination(async () => {}, { loaderParallelismStrategy: "sequential" });
+      };
+      await writePackage(s.normalized, "1", schema, files);
+      const dest = new FakeDestination(async () => {}, { loaderParallelismStrategy: "sequential", loadLargerFilesFirst: true });
       await loader(dest).run();
       expect(dest.order).toEqual(["customers.b.0.jsonl", "customers.a.0.jsonl", "orders.b.0.jsonl", "orders.c.0.jsonl", "orders.a.0.jsonl"]);
+
+      await writePackage(s.normalized, "2", schema, files);
+      const inFileOrder = new FakeDestination(async () => {}, { loaderParallelismStrategy: "sequential" });
+      await loader(inFileOrder).run();
+      expect(inFileOrder.order).toEqual(Object.keys(files));
     });
   });
 

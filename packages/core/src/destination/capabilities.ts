@@ -78,6 +78,12 @@ export interface DestinationCapabilities {
   loaderParallelismStrategy: LoaderParallelismStrategy;
   /** Whether `_dlt_*` tables/columns are delivered. Default false (they are delivered). */
   skipDltColumnsAndTables: boolean;
+  /**
+   * Whether the loader starts a table's larger job files first, so its
+   * short last file loads last (see the loader's README). Default false:
+   * jobs start in file order.
+   */
+  loadLargerFilesFirst: boolean;
 }
 
 export function ansiEscapeIdentifier(identifier: string): string {
@@ -147,6 +153,7 @@ export function defaultCapabilities(): DestinationCapabilities {
     maxParallelLoadJobs: 20,
     loaderParallelismStrategy: "parallel",
     skipDltColumnsAndTables: false,
+    loadLargerFilesFirst: false,
   };
 }
 
