@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
@@ -110,7 +110,7 @@ async function runPipeline(count: number, method: Method, dir: string): Promise<
   return { ...staged, normalizedRssMb, workingDir: p.workingDir };
 }
 
-/** Job files of the loaded packages by table, system tables left out. */
+/** Job files of the loaded packages by table, system tables left out; a table's larger files first, in the order the load took them. */
 function jobFilesByTable(workingDir: string, format: string): Map<string, string[]> {
   const loaded = path.join(workingDir, "load", "loaded");
   const byTable = new Map<string, string[]>();
@@ -122,6 +122,7 @@ function jobFilesByTable(workingDir: string, format: string): Map<string, string
       byTable.set(table, [...(byTable.get(table) ?? []), path.join(dir, file)]);
     }
   }
+  for (const files of byTable.values()) files.sort((a, b) => statSync(b).size - statSync(a).size);
   return byTable;
 }
 
