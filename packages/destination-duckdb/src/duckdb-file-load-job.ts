@@ -101,7 +101,9 @@ export class DuckdbFileLoadJob extends SqlLoadJobBase {
   override async run(): Promise<void> {
     await super.run();
     const client = this.host.sqlClientFor(this.request.table.name);
-    if (client instanceof DuckdbSqlClient) await client.releaseAfterLoad((await fs.stat(this.request.filePath)).size);
+    if (!(client instanceof DuckdbSqlClient)) return;
+    const fileBytes = (await fs.stat(this.request.filePath).catch(() => undefined))?.size ?? 0;
+    await client.releaseAfterLoad(fileBytes);
   }
 
   protected async load(tx: SqlClient, qualifiedTableName: string): Promise<void> {
