@@ -81,9 +81,10 @@ export interface DestinationCapabilities {
   /**
    * Whether the loader starts a table's larger job files first, so its
    * short last file loads last (see the loader's README). Default false:
-   * jobs start in file order.
+   * jobs start in file order. Optional, so capabilities written out whole
+   * before it existed still type-check.
    */
-  loadLargerFilesFirst: boolean;
+  loadLargerFilesFirst?: boolean;
 }
 
 export function ansiEscapeIdentifier(identifier: string): string {
