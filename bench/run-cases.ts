@@ -15,19 +15,33 @@ export const collectedFigures: Figures[] = [];
  */
 export async function runCases(moduleFile: string, exportName: string, cases: unknown[][]): Promise<void> {
   for (const args of cases) {
-    const output = execFileSync(
-      process.execPath,
-      ["--import", "tsx", path.join(__dirname, "case.ts"), moduleFile, exportName, JSON.stringify(args)],
-      {
-        env: { ...process.env, TSX_TSCONFIG_PATH: path.join(__dirname, "tsconfig.json") },
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    );
-    for (const line of output.split("\n")) {
-      if (line.startsWith(FIGURES_MARKER)) collectedFigures.push(JSON.parse(line.slice(FIGURES_MARKER.length)) as Figures);
-      else if (line !== "") process.stdout.write(`${line}\n`);
-    }
+    const { text, figures } = runCase(moduleFile, exportName, args);
+    if (text !== "") process.stdout.write(`${text}\n`);
+    if (figures) collectedFigures.push(figures);
   }
+}
+
+/**
+ * Runs one case in a fresh Node process and returns what it printed and
+ * its figures (undefined for a case that returns a plain string); for a
+ * case that measures part of another (a floor whose peak RSS must be its own).
+ */
+export function runCase(moduleFile: string, exportName: string, args: unknown[]): { text: string; figures?: Figures } {
+  const output = execFileSync(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "case.ts"), moduleFile, exportName, JSON.stringify(args)],
+    {
+      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(__dirname, "tsconfig.json") },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  const lines: string[] = [];
+  let figures: Figures | undefined;
+  for (const line of output.split("\n")) {
+    if (line.startsWith(FIGURES_MARKER)) figures = JSON.parse(line.slice(FIGURES_MARKER.length)) as Figures;
+    else if (line !== "") lines.push(line);
+  }
+  return { text: lines.join("\n"), ...(figures ? { figures } : {}) };
 }
