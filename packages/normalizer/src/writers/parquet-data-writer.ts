@@ -8,7 +8,6 @@ import { SlotPositions } from "./slot-positions.js";
 import { parquetColumnPlan, type ParquetSchemaElement, type ParquetValueConverter } from "./parquet-schema.js";
 import { ColumnChunkBuffer } from "./parquet/column-chunk-buffer.js";
 import { ParquetFooter } from "./parquet/file-footer.js";
-import { GrowableBytes } from "./parquet/growable-bytes.js";
 import { ValueConversionError } from "./value-conversion-error.js";
 import { InvalidDataValueException, NoColumnsToWriteException } from "./writer-exceptions.js";
 
@@ -32,8 +31,8 @@ const MIN_DEFAULT_ROW_GROUP_SIZE = 1_000;
  * until the chunk is written as DELTA_LENGTH_BYTE_ARRAY), nulls taking no space, and
  * every `parquetRowGroupSize` rows (or {@link ROW_GROUP_BYTES} of values)
  * become one row group handed to the stream at once. So memory holds at
- * most one row group, however large the file grows, and the footer so far
- * as bytes ({@link ParquetFooter}). SNAPPY compression, no dictionaries
+ * most one row group (its closed pages compressed), however large the file
+ * grows, and the footer so far as bytes ({@link ParquetFooter}). SNAPPY compression, no dictionaries
  * and no column statistics: job files are read once by a loader, never
  * queried.
  *
@@ -63,8 +62,6 @@ export class ParquetDataWriter implements DataWriter {
   private readonly byteWriter: StreamByteWriter;
   private readonly schema: ParquetSchemaElement[];
   private readonly chunks: ColumnChunkBuffer[];
-  /** Scratch for one column chunk's definition levels. */
-  private readonly levels = new GrowableBytes(1024);
   private readonly footer: ParquetFooter;
   private rowsWritten = 0;
   private pendingRows = 0;
@@ -176,7 +173,7 @@ export class ParquetDataWriter implements DataWriter {
     if (this.pendingRows === 0) return;
     const rows = this.pendingRows;
     const start = this.byteWriter.offset;
-    const columns = this.chunks.map((chunk) => chunk.writeTo(this.byteWriter, rows, this.levels));
+    const columns = this.chunks.map((chunk) => chunk.writeTo(this.byteWriter, rows));
     let total_byte_size = 0n;
     for (const column of columns) total_byte_size += column.meta_data!.total_uncompressed_size;
     this.footer.add({

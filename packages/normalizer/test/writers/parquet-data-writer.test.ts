@@ -1,7 +1,12 @@
-import { capabilities } from "@dlt-ts/core";
+import { createWriteStream, promises as fs } from "node:fs";
+import * as path from "node:path";
+import { capabilities, defaultCapabilities } from "@dlt-ts/core";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { parquetHeader } from "hyparquet/src/column.js";
 import { ByteWriter } from "hyparquet-writer";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
+import { createDataWriter } from "../../src/writers/data-writer-factory.js";
+import { typedColumns } from "../../src/writers/data-writer.js";
 import { table, tempDir, writeWith } from "./writer-test-helpers.js";
 
 const { dir, cleanup } = tempDir();
@@ -51,6 +56,28 @@ const fullRow = {
   doc: { a: [1, "x"], big: 2n ** 64n },
   blob: new Uint8Array([0xde, 0xad]),
 };
+
+/** Rows of each page of every column chunk of the file, chunk by chunk (`column@rowGroup`). */
+function pageRows(content: Buffer): Record<string, number[]> {
+  const file = arrayBuffer(content);
+  const view = new DataView(file);
+  const pages: Record<string, number[]> = {};
+  parquetMetadata(file).row_groups.forEach((group, g) => {
+    for (const chunk of group.columns) {
+      const meta = chunk.meta_data!;
+      const reader = { view, offset: Number(meta.data_page_offset) };
+      const end = reader.offset + Number(meta.total_compressed_size);
+      const rows: number[] = [];
+      while (reader.offset < end) {
+        const header = parquetHeader(reader);
+        rows.push(header.data_page_header_v2!.num_rows);
+        reader.offset += header.compressed_page_size;
+      }
+      pages[`${meta.path_in_schema.join(".")}@${g}`] = rows;
+    }
+  });
+  return pages;
+}
 
 describe("ParquetDataWriter", () => {
   it("maps dlt types to parquet types", async () => {
@@ -226,6 +253,51 @@ describe("ParquetDataWriter", () => {
       parquetRowGroupSize: 1000,
     });
     expect(await readBack(content)).toEqual(rows);
+  });
+
+  it("closes a column's page once 64 KiB of its values wait, between rows, and reads back across pages", async () => {
+    // 1000-character bodies in four rows of five: a page of body closes after 66 values (66 000 characters);
+    // ids (8 bytes each) and flags stay in one page a row group.
+    const rows = Array.from({ length: 3000 }, (_, n) => ({
+      id: BigInt(n),
+      body: n % 5 === 4 ? null : `${String(n).padStart(6, "0")}${"x".repeat(994)}`,
+      flag: n % 7 === 0 ? true : null,
+    }));
+    const content = await writeWith(dir, "parquet", table("docs", { id: "bigint", body: "text", flag: "bool" }), [rows], {
+      parquetRowGroupSize: 2000,
+    });
+    const pages = pageRows(content);
+    expect(pages["id@0"]).toEqual([2000]);
+    expect(pages["flag@1"]).toEqual([1000]);
+    // Pages of body cover whole rows, the last one up to the row group's end.
+    expect(pages["body@0"]!.length).toBeGreaterThan(20);
+    expect(pages["body@0"]!.reduce((a, b) => a + b)).toBe(2000);
+    expect(pages["body@1"]!.reduce((a, b) => a + b)).toBe(1000);
+    const back = await readBack(content);
+    // Compared as one boolean: a diff of 3000 rows of 1000 characters would take jest minutes to print.
+    expect(back.length === rows.length && back.every((row, n) => row.id === rows[n]!.id && row.body === rows[n]!.body && row.flag === rows[n]!.flag)).toBe(true);
+  });
+
+  it("drops a failed row whole though its first value opened a new page, and goes on after it", async () => {
+    const schema = table("docs", { body: "text", id: "bigint" });
+    const filePath = path.join(dir, "failed-row-at-page.parquet");
+    const writer = createDataWriter("parquet", createWriteStream(filePath), {
+      tableName: "docs",
+      columns: typedColumns(Object.values(schema.columns)),
+      capabilities: defaultCapabilities(),
+    });
+    const good = (n: number) => ({ body: `${n}:${"y".repeat(999)}`, id: BigInt(n) });
+    // 66 bodies of ~1000 characters fill the first page: the body of row 66 closes it, then its id fails.
+    for (let n = 0; n < 66; n++) await writer.write([good(n)]);
+    await expect(writer.write([{ body: "failed row", id: 1.5 }])).rejects.toThrow('column "id"');
+    for (let n = 66; n < 200; n++) await writer.write([good(n)]);
+    await writer.close();
+    const content = await fs.readFile(filePath);
+    expect(pageRows(content)["body@0"]![0]).toBe(66);
+    const back = await readBack(content);
+    expect(back).toHaveLength(200);
+    expect(back.map((row) => row.id)).toEqual(Array.from({ length: 200 }, (_, n) => BigInt(n)));
+    expect(back.every((row, n) => (row.body as string).startsWith(`${n}:`))).toBe(true);
   });
 
   it("uses the destination's decimal precision and refuses values that overflow it", async () => {

@@ -40,6 +40,11 @@ export class ByteArrayValues {
   private lengths = new Int32Array(64);
   private readonly bytes = new GrowableBytes(256);
 
+  /** Bytes encoded so far plus characters (or bytes) waiting: about the bytes the values take. */
+  get size(): number {
+    return this.bytes.length + this.pendingChars;
+  }
+
   push(value: string | Uint8Array): void {
     this.pending.push(value);
     this.count++;

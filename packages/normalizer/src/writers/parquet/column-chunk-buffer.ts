@@ -1,6 +1,6 @@
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { snappyCompress } from "./snappy-compress.js";
-import type { ByteWriter } from "hyparquet-writer";
+import { ByteWriter } from "hyparquet-writer";
 import type { ParquetSchemaElement } from "../parquet-schema.js";
 import { ByteArrayValues } from "./byte-array-values.js";
 import { writeDefinitionLevels } from "./definition-levels.js";
@@ -25,16 +25,27 @@ const enum PlainKind {
  * null API table needs; the buffers are reused from one row group to the
  * next.
  *
- * The chunk is written as one DATA_PAGE_V2 page: definition levels
- * (RLE / bit-packed, from the rows with a value) and SNAPPY-compressed
- * values. No dictionary and no statistics: job files are read once,
- * whole, by a loader, and trying a dictionary on every column of every row
- * group was the largest cost of the generic writer.
+ * The chunk is written as DATA_PAGE_V2 pages: definition levels (RLE /
+ * bit-packed, from the rows with a value) and SNAPPY-compressed values. A
+ * page is closed, between two rows, once it holds {@link PAGE_BYTES} of
+ * values, and kept compressed until the row group is written: a row group
+ * of a wide table (5 000 rows of GitHub events, 40 MB of values) is held
+ * compressed rather than whole, while a loader still reads row groups as
+ * large as before. No dictionary and no statistics: job files are read
+ * once, whole, by a loader, and trying a dictionary on every column of
+ * every row group was the largest cost of the generic writer.
  */
 export class ColumnChunkBuffer {
-  /** Values in the pending row group. */
+  /** Values in the open page. */
   count = 0;
+  /** Rows of the open page that hold a value, counted from {@link pageFirstRow}. */
   private rowsWithValue = new Int32Array(64);
+  /** The row (of the row group) the open page starts at. */
+  private pageFirstRow = 0;
+  /** The closed pages of the pending row group, as written to the file. */
+  private readonly pages = new GrowableBytes();
+  /** Their size before compression, headers included (for the chunk's metadata). */
+  private pagesUncompressedBytes = 0;
   private readonly values = new GrowableBytes();
   /** BYTE_ARRAY values, kept unencoded until the chunk is written. */
   private readonly byteArrays: ByteArrayValues | undefined;
@@ -55,19 +66,48 @@ export class ColumnChunkBuffer {
 
   /** Adds the value of row `row` (rows come in ascending order); a second value for the same row replaces the first. */
   add(row: number, value: unknown): void {
-    if (this.count > 0 && this.rowsWithValue[this.count - 1] === row) this.dropLast();
+    const at = this.pageRow(row);
     if (this.count === this.rowsWithValue.length) this.growRows();
     this.lastStart = this.values.length;
     this.append(value);
-    this.rowsWithValue[this.count++] = row;
+    this.rowsWithValue[this.count++] = at;
   }
 
   /** {@link add} for a text column's string, taken as it is. */
   addText(row: number, value: string): void {
-    if (this.count > 0 && this.rowsWithValue[this.count - 1] === row) this.dropLast();
+    const at = this.pageRow(row);
     if (this.count === this.rowsWithValue.length) this.growRows();
     this.byteArrays!.push(value);
-    this.rowsWithValue[this.count++] = row;
+    this.rowsWithValue[this.count++] = at;
+  }
+
+  /**
+   * Where row `row` goes in the open page, about to take a value: a value
+   * the row already has is taken back, and a full page is closed first
+   * (only before a new row, so a row's value can still be taken back).
+   */
+  private pageRow(row: number): number {
+    let at = row - this.pageFirstRow;
+    if (this.count > 0 && this.rowsWithValue[this.count - 1] === at) {
+      this.dropLast();
+    } else if (this.openPageBytes() >= PAGE_BYTES) {
+      this.closePage(row);
+      at = 0;
+    }
+    return at;
+  }
+
+  private openPageBytes(): number {
+    return this.byteArrays ? this.byteArrays.size : this.values.length;
+  }
+
+  /** Closes the open page at row `row` (the rows before it) into {@link pages}; the next page starts there. */
+  private closePage(row: number): void {
+    pageScratch.index = 0;
+    pageScratch.offset = 0;
+    this.pagesUncompressedBytes += this.writePage(pageScratch, row - this.pageFirstRow);
+    this.pages.pushBytes(new Uint8Array(pageScratch.buffer, 0, pageScratch.index));
+    this.pageFirstRow = row;
   }
 
   private growRows(): void {
@@ -102,7 +142,7 @@ export class ColumnChunkBuffer {
 
   /** Takes back the value of row `row`, if it has one (a row that failed half-way). */
   dropRow(row: number): void {
-    if (this.count > 0 && this.rowsWithValue[this.count - 1] === row) this.dropLast();
+    if (this.count > 0 && this.rowsWithValue[this.count - 1] === row - this.pageFirstRow) this.dropLast();
   }
 
   private dropLast(): void {
@@ -111,38 +151,15 @@ export class ColumnChunkBuffer {
     else this.values.length = this.lastStart;
   }
 
-  /** Writes the chunk of a row group of `rows` rows and empties the buffer. */
-  writeTo(writer: ByteWriter, rows: number, levels: GrowableBytes): ParquetColumnChunk {
-    levels.clear();
-    writeDefinitionLevels(levels, this.rowsWithValue, this.count, rows);
-    const parts = this.byteArrays
-      ? this.byteArrays.encoded()
-      : [this.kind === PlainKind.Boolean ? packBooleans(this.values.written()) : this.values.written()];
-    let dataLength = 0;
-    for (const part of parts) dataLength += part.length;
-    const encoding = this.byteArrays ? "DELTA_LENGTH_BYTE_ARRAY" : "PLAIN";
-    const compressed = snappyCompress(...parts);
+  /** Writes the chunk of a row group of `rows` rows (its closed pages, then the open one) and empties the buffer. */
+  writeTo(writer: ByteWriter, rows: number): ParquetColumnChunk {
     const start = writer.offset;
-    writePageHeader(writer, {
-      type: "DATA_PAGE_V2",
-      uncompressed_page_size: levels.length + dataLength,
-      compressed_page_size: levels.length + compressed.length,
-      data_page_header_v2: {
-        num_values: rows,
-        num_nulls: rows - this.count,
-        num_rows: rows,
-        encoding,
-        definition_levels_byte_length: levels.length,
-        repetition_levels_byte_length: 0,
-        is_compressed: true,
-      },
-    });
-    const headerSize = writer.offset - start;
-    writer.appendBytes(levels.written());
-    writer.appendBytes(compressed);
-    this.count = 0;
-    this.values.clear();
-    this.byteArrays?.clear();
+    writer.appendBytes(this.pages.written());
+    const uncompressed = this.pagesUncompressedBytes + this.writePage(writer, rows - this.pageFirstRow);
+    const encoding = this.byteArrays ? "DELTA_LENGTH_BYTE_ARRAY" : "PLAIN";
+    this.pages.clear();
+    this.pagesUncompressedBytes = 0;
+    this.pageFirstRow = 0;
     return {
       file_offset: BigInt(start),
       meta_data: {
@@ -151,13 +168,62 @@ export class ColumnChunkBuffer {
         path_in_schema: [this.element.name],
         codec: "SNAPPY",
         num_values: BigInt(rows),
-        total_uncompressed_size: BigInt(headerSize + levels.length + dataLength),
+        total_uncompressed_size: BigInt(uncompressed),
         total_compressed_size: BigInt(writer.offset - start),
         data_page_offset: BigInt(start),
       },
     };
   }
+
+  /**
+   * Writes the open page, of `rows` rows, to `writer` and empties it;
+   * returns its size before compression, header included.
+   */
+  private writePage(writer: ByteWriter, rows: number): number {
+    levelScratch.clear();
+    writeDefinitionLevels(levelScratch, this.rowsWithValue, this.count, rows);
+    const parts = this.byteArrays
+      ? this.byteArrays.encoded()
+      : [this.kind === PlainKind.Boolean ? packBooleans(this.values.written()) : this.values.written()];
+    let dataLength = 0;
+    for (const part of parts) dataLength += part.length;
+    const compressed = snappyCompress(...parts);
+    const start = writer.offset;
+    writePageHeader(writer, {
+      type: "DATA_PAGE_V2",
+      uncompressed_page_size: levelScratch.length + dataLength,
+      compressed_page_size: levelScratch.length + compressed.length,
+      data_page_header_v2: {
+        num_values: rows,
+        num_nulls: rows - this.count,
+        num_rows: rows,
+        encoding: this.byteArrays ? "DELTA_LENGTH_BYTE_ARRAY" : "PLAIN",
+        definition_levels_byte_length: levelScratch.length,
+        repetition_levels_byte_length: 0,
+        is_compressed: true,
+      },
+    });
+    const headerSize = writer.offset - start;
+    writer.appendBytes(levelScratch.written());
+    writer.appendBytes(compressed);
+    this.count = 0;
+    this.values.clear();
+    this.byteArrays?.clear();
+    return headerSize + levelScratch.length + dataLength;
+  }
 }
+
+/**
+ * Bytes of values (text as characters) after which a page is closed. Small
+ * enough that every column's open page together stays small (600 columns of
+ * GitHub events), large enough that page headers and levels are noise:
+ * 64 KiB.
+ */
+const PAGE_BYTES = 64 * 1024;
+
+/** Scratch shared by all columns, as one page is written at a time: a closed page, its definition levels. */
+const pageScratch = new ByteWriter(PAGE_BYTES * 2);
+const levelScratch = new GrowableBytes(1024);
 
 function plainKind(element: ParquetSchemaElement): PlainKind {
   switch (element.type) {
