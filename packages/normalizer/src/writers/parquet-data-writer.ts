@@ -32,9 +32,9 @@ const MIN_DEFAULT_ROW_GROUP_SIZE = 1_000;
  * every `parquetRowGroupSize` rows (or {@link ROW_GROUP_BYTES} of values)
  * become one row group handed to the stream at once. So memory holds at
  * most one row group (its closed pages compressed), however large the file
- * grows, and the footer so far as bytes ({@link ParquetFooter}). SNAPPY compression, no dictionaries
- * and no column statistics: job files are read once by a loader, never
- * queried.
+ * grows, and the footer so far as bytes ({@link ParquetFooter}). SNAPPY
+ * compression, no dictionaries and no column statistics: job files are read
+ * once by a loader, never queried.
  *
  * Why not hyparquet-writer's `ParquetWriter`: it takes a row group as one
  * array of values per column, nulls included, and per column computes

@@ -47,7 +47,7 @@ export class ColumnChunkBuffer {
   /** Their size before compression, headers included (for the chunk's metadata). */
   private pagesUncompressedBytes = 0;
   private readonly values = new GrowableBytes();
-  /** BYTE_ARRAY values, kept unencoded until the chunk is written. */
+  /** BYTE_ARRAY values, kept unencoded until their page is written. */
   private readonly byteArrays: ByteArrayValues | undefined;
   /** Where the last value's bytes start, to take it back. */
   private lastStart = 0;
@@ -156,7 +156,6 @@ export class ColumnChunkBuffer {
     const start = writer.offset;
     writer.appendBytes(this.pages.written());
     const uncompressed = this.pagesUncompressedBytes + this.writePage(writer, rows - this.pageFirstRow);
-    const encoding = this.byteArrays ? "DELTA_LENGTH_BYTE_ARRAY" : "PLAIN";
     this.pages.clear();
     this.pagesUncompressedBytes = 0;
     this.pageFirstRow = 0;
@@ -164,7 +163,7 @@ export class ColumnChunkBuffer {
       file_offset: BigInt(start),
       meta_data: {
         type: this.element.type!,
-        encodings: [encoding, "RLE"],
+        encodings: [this.encoding, "RLE"],
         path_in_schema: [this.element.name],
         codec: "SNAPPY",
         num_values: BigInt(rows),
@@ -173,6 +172,10 @@ export class ColumnChunkBuffer {
         data_page_offset: BigInt(start),
       },
     };
+  }
+
+  private get encoding(): "DELTA_LENGTH_BYTE_ARRAY" | "PLAIN" {
+    return this.byteArrays ? "DELTA_LENGTH_BYTE_ARRAY" : "PLAIN";
   }
 
   /**
@@ -197,7 +200,7 @@ export class ColumnChunkBuffer {
         num_values: rows,
         num_nulls: rows - this.count,
         num_rows: rows,
-        encoding: this.byteArrays ? "DELTA_LENGTH_BYTE_ARRAY" : "PLAIN",
+        encoding: this.encoding,
         definition_levels_byte_length: levelScratch.length,
         repetition_levels_byte_length: 0,
         is_compressed: true,
