@@ -6,7 +6,7 @@ import { isSlottedRows, type DataRow, type RowBatch } from "./data-row.js";
 import type { DataWriter, DataWriterOptions } from "./data-writer.js";
 import { SlotPositions } from "./slot-positions.js";
 import { parquetColumnPlan, type ParquetSchemaElement, type ParquetValueConverter } from "./parquet-schema.js";
-import { ColumnChunkBuffer } from "./parquet/column-chunk-buffer.js";
+import { ColumnChunkBuffer, pageBytesFor } from "./parquet/column-chunk-buffer.js";
 import { ParquetFooter } from "./parquet/file-footer.js";
 import { ValueConversionError } from "./value-conversion-error.js";
 import { InvalidDataValueException, NoColumnsToWriteException } from "./writer-exceptions.js";
@@ -78,7 +78,8 @@ export class ParquetDataWriter implements DataWriter {
     this.output = new ChunkedOutput(stream, options.chunkBytes);
     this.byteWriter = new StreamByteWriter(this.output);
     this.schema = [{ name: "root", num_children: plans.length }, ...plans.map((plan) => plan.element)];
-    this.chunks = plans.map((plan) => new ColumnChunkBuffer(plan.element));
+    const pageBytes = pageBytesFor(plans.length);
+    this.chunks = plans.map((plan) => new ColumnChunkBuffer(plan.element, pageBytes));
     this.footer = new ParquetFooter(this.schema);
     this.byteWriter.appendUint32(PARQUET_MAGIC);
     this.slotPositions = new SlotPositions(this.columns);

@@ -6,6 +6,7 @@ import { parquetHeader } from "hyparquet/src/column.js";
 import { ByteWriter } from "hyparquet-writer";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import { createDataWriter } from "../../src/writers/data-writer-factory.js";
+import { pageBytesFor } from "../../src/writers/parquet/column-chunk-buffer.js";
 import { typedColumns } from "../../src/writers/data-writer.js";
 import { table, tempDir, writeWith } from "./writer-test-helpers.js";
 
@@ -255,26 +256,27 @@ describe("ParquetDataWriter", () => {
     expect(await readBack(content)).toEqual(rows);
   });
 
-  it("closes a column's page once 64 KiB of its values wait, between rows, and reads back across pages", async () => {
-    // 1000-character bodies in four rows of five: a page of body closes after 66 values (66 000 characters);
+  it("closes a column's page once its share of the open pages waits, between rows, and reads back across pages", async () => {
+    // A wide table's pages are small (their open pages add up), a narrow one's large.
+    expect(pageBytesFor(600)).toBe(64 * 1024);
+    expect(pageBytesFor(3)).toBe(1024 * 1024);
+    // 10 000-character bodies in four rows of five: a page of body holds 105 of them (1 MiB);
     // ids (8 bytes each) and flags stay in one page a row group.
-    const rows = Array.from({ length: 3000 }, (_, n) => ({
-      id: BigInt(n),
-      body: n % 5 === 4 ? null : `${String(n).padStart(6, "0")}${"x".repeat(994)}`,
-      flag: n % 7 === 0 ? true : null,
-    }));
+    const body = (n: number) => `${String(n).padStart(6, "0")}${"x".repeat(9_994)}`;
+    const rows = Array.from({ length: 3000 }, (_, n) => ({ id: BigInt(n), body: n % 5 === 4 ? null : body(n), flag: n % 7 === 0 ? true : null }));
     const content = await writeWith(dir, "parquet", table("docs", { id: "bigint", body: "text", flag: "bool" }), [rows], {
       parquetRowGroupSize: 2000,
     });
     const pages = pageRows(content);
     expect(pages["id@0"]).toEqual([2000]);
     expect(pages["flag@1"]).toEqual([1000]);
-    // Pages of body cover whole rows, the last one up to the row group's end.
-    expect(pages["body@0"]!.length).toBeGreaterThan(20);
+    // 1600 bodies in the first row group: 15 full pages and one of 25; pages cover whole rows, the last one up to
+    // the row group's end.
+    expect(pages["body@0"]).toHaveLength(16);
     expect(pages["body@0"]!.reduce((a, b) => a + b)).toBe(2000);
     expect(pages["body@1"]!.reduce((a, b) => a + b)).toBe(1000);
     const back = await readBack(content);
-    // Compared as one boolean: a diff of 3000 rows of 1000 characters would take jest minutes to print.
+    // Compared as one boolean: a diff of 3000 rows of 10 000 characters would take jest minutes to print.
     expect(back.length === rows.length && back.every((row, n) => row.id === rows[n]!.id && row.body === rows[n]!.body && row.flag === rows[n]!.flag)).toBe(true);
   });
 
@@ -286,18 +288,18 @@ describe("ParquetDataWriter", () => {
       columns: typedColumns(Object.values(schema.columns)),
       capabilities: defaultCapabilities(),
     });
-    const good = (n: number) => ({ body: `${n}:${"y".repeat(999)}`, id: BigInt(n) });
-    // 66 bodies of ~1000 characters fill the first page: the body of row 66 closes it, then its id fails.
-    for (let n = 0; n < 66; n++) await writer.write([good(n)]);
+    const good = (n: number) => ({ body: `${String(n).padStart(4, "0")}:${"y".repeat(9_995)}`, id: BigInt(n) });
+    // 105 bodies of 10 000 characters fill the first page (1 MiB): the body of the next row closes it, then its id fails.
+    for (let n = 0; n < 105; n++) await writer.write([good(n)]);
     await expect(writer.write([{ body: "failed row", id: 1.5 }])).rejects.toThrow('column "id"');
-    for (let n = 66; n < 200; n++) await writer.write([good(n)]);
+    for (let n = 105; n < 300; n++) await writer.write([good(n)]);
     await writer.close();
     const content = await fs.readFile(filePath);
-    expect(pageRows(content)["body@0"]![0]).toBe(66);
+    expect(pageRows(content)["body@0"]![0]).toBe(105);
     const back = await readBack(content);
-    expect(back).toHaveLength(200);
-    expect(back.map((row) => row.id)).toEqual(Array.from({ length: 200 }, (_, n) => BigInt(n)));
-    expect(back.every((row, n) => (row.body as string).startsWith(`${n}:`))).toBe(true);
+    expect(back).toHaveLength(300);
+    expect(back.map((row) => row.id)).toEqual(Array.from({ length: 300 }, (_, n) => BigInt(n)));
+    expect(back.every((row, n) => row.body === good(n).body)).toBe(true);
   });
 
   it("uses the destination's decimal precision and refuses values that overflow it", async () => {
