@@ -28,10 +28,10 @@ const enum PlainKind {
  * The chunk is written as DATA_PAGE_V2 pages: definition levels (RLE /
  * bit-packed, from the rows with a value) and SNAPPY-compressed values. A
  * page is closed, between two rows, once it holds `pageBytes` of values
- * ({@link pageBytesFor} the table's width), and kept compressed until the row group is written: a row group
- * of a wide table (5 000 rows of GitHub events, 40 MB of values) is held
- * compressed rather than whole, while a loader still reads row groups as
- * large as before. No dictionary and no statistics: job files are read
+ * ({@link pageBytesFor} the table's width), and kept compressed until the
+ * row group is written: a row group of a wide table (5 000 rows of GitHub
+ * events, 40 MB of values) is held compressed rather than whole, while a
+ * loader still reads row groups as large as before. No dictionary and no statistics: job files are read
  * once, whole, by a loader, and trying a dictionary on every column of
  * every row group was the largest cost of the generic writer.
  */
