@@ -1,11 +1,7 @@
-import { createWriteStream, promises as fs } from "node:fs";
-import * as path from "node:path";
-import { defaultCapabilities } from "@dlt-ts/core";
+import { promises as fs } from "node:fs";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
-import { createDataWriter } from "../../src/writers/data-writer-factory.js";
-import { typedColumns } from "../../src/writers/data-writer.js";
 import { utf8Length } from "../../src/writers/parquet/byte-array-values.js";
-import { table, tempDir, writeWith } from "./writer-test-helpers.js";
+import { openWriter, table, tempDir, writeWith } from "./writer-test-helpers.js";
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -61,12 +57,7 @@ describe("BYTE_ARRAY columns (DELTA_LENGTH_BYTE_ARRAY, strings encoded in batche
 
   it("takes back the text of a row that failed half-way", async () => {
     const schema = table("t", { name: "text", id: "bigint" });
-    const filePath = path.join(dir, "failed-row.parquet");
-    const writer = createDataWriter("parquet", createWriteStream(filePath), {
-      tableName: "t",
-      columns: typedColumns(Object.values(schema.columns)),
-      capabilities: defaultCapabilities(),
-    });
+    const { writer, filePath } = openWriter(dir, "parquet", schema);
     await writer.write([{ name: "kept", id: 1n }]);
     // The text is taken before the bad id fails the row.
     await expect(writer.write([{ name: "dropped", id: 1.5 }])).rejects.toThrow('column "id"');

@@ -1,14 +1,11 @@
-import { createWriteStream, promises as fs } from "node:fs";
-import * as path from "node:path";
-import { capabilities, defaultCapabilities } from "@dlt-ts/core";
+import { promises as fs } from "node:fs";
+import { capabilities } from "@dlt-ts/core";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { parquetHeader } from "hyparquet/src/column.js";
 import { ByteWriter } from "hyparquet-writer";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
-import { createDataWriter } from "../../src/writers/data-writer-factory.js";
 import { pageBytesFor } from "../../src/writers/parquet/column-chunk-buffer.js";
-import { typedColumns } from "../../src/writers/data-writer.js";
-import { table, tempDir, writeWith } from "./writer-test-helpers.js";
+import { openWriter, table, tempDir, writeWith } from "./writer-test-helpers.js";
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -282,12 +279,7 @@ describe("ParquetDataWriter", () => {
 
   it("drops a failed row whole though its first value opened a new page, and goes on after it", async () => {
     const schema = table("docs", { body: "text", id: "bigint" });
-    const filePath = path.join(dir, "failed-row-at-page.parquet");
-    const writer = createDataWriter("parquet", createWriteStream(filePath), {
-      tableName: "docs",
-      columns: typedColumns(Object.values(schema.columns)),
-      capabilities: defaultCapabilities(),
-    });
+    const { writer, filePath } = openWriter(dir, "parquet", schema);
     const good = (n: number) => ({ body: `${String(n).padStart(4, "0")}:${"y".repeat(9_995)}`, id: BigInt(n) });
     // 105 bodies of 10 000 characters fill the first page (1 MiB): the body of the next row closes it, then its id fails.
     for (let n = 0; n < 105; n++) await writer.write([good(n)]);

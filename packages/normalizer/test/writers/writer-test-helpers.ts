@@ -40,23 +40,33 @@ export async function writeWith(
   batches: RowBatch[],
   options: Partial<DataWriterOptions> = {},
 ): Promise<Buffer> {
+  const { writer, filePath } = openWriter(dir, format, schema, options);
+  for (const rows of batches) await writer.write(rows);
+  await writer.close();
+  return fs.readFile(filePath);
+}
+
+/** A writer of `schema` into a new file of `dir`, for tests that drive it row by row (a failed row, then more). */
+export function openWriter(
+  dir: string,
+  format: LoaderFileFormat,
+  schema: TableSchema,
+  options: Partial<DataWriterOptions> = {},
+): { writer: DataWriter; filePath: string } {
   const filePath = path.join(dir, `out-${fileCounter++}.${format}`);
   const stream = createWriteStream(filePath);
-  let writer: DataWriter;
   try {
-    writer = createDataWriter(format, stream, {
+    const writer = createDataWriter(format, stream, {
       tableName: schema.name,
       columns: typedColumns(Object.values(schema.columns)),
       capabilities: defaultCapabilities(),
       ...options,
     });
+    return { writer, filePath };
   } catch (error) {
     stream.destroy();
     throw error;
   }
-  for (const rows of batches) await writer.write(rows);
-  await writer.close();
-  return fs.readFile(filePath);
 }
 
 /**
